@@ -1,0 +1,70 @@
+"""What every API router shares: the error schema, pagination without COUNT(*), auth."""
+
+from typing import Any, Generic, TypeVar
+
+from django.db.models import QuerySet
+from ninja import Field, Schema
+from pydantic import BaseModel, model_validator
+
+T = TypeVar("T")
+
+
+class ErrorOut(Schema):
+    code: str
+    message: str
+    details: Any = None
+
+
+# The error answers every authenticated route can give.
+ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+WRITE_ERRORS = {**ERRORS, 409: ErrorOut}
+
+
+class PageParams(Schema):
+    page: int = Field(1, ge=1, le=1_000_000, description="1-based page number")
+    page_size: int = Field(50, ge=1, le=200)
+
+
+class Page(BaseModel, Generic[T]):
+    """A page of results. There is deliberately no total: counting a large table on every page
+    costs more than the page itself. ``has_next`` comes from fetching one row more."""
+
+    items: list[T]
+    page: int
+    page_size: int
+    has_next: bool
+
+
+def page_of(queryset: QuerySet, params: PageParams) -> dict[str, Any]:
+    offset = (params.page - 1) * params.page_size
+    rows = list(queryset[offset : offset + params.page_size + 1])
+    return {
+        "items": rows[: params.page_size],
+        "page": params.page,
+        "page_size": params.page_size,
+        "has_next": len(rows) > params.page_size,
+    }
+
+
+MAX_ID = 2**31 - 1
+
+
+def _reject_nul(value: Any) -> Any:
+    if isinstance(value, str) and "\x00" in value:
+        raise ValueError("text must not contain NUL characters")
+    if isinstance(value, dict):
+        for item in value.values():
+            _reject_nul(item)
+    if isinstance(value, list):
+        for item in value:
+            _reject_nul(item)
+    return value
+
+
+class InputSchema(Schema):
+    """Base of every request body and filter: refuses NUL characters, which PostgreSQL cannot store."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def no_nul_characters(cls, data: Any) -> Any:
+        return _reject_nul(data)
