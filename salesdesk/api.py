@@ -9,6 +9,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import APIKeyHeader, HttpBearer, django_auth
 
+from salesdesk.core import access
 from salesdesk.core.errors import SalesDeskError
 from salesdesk.org import services as org_services
 from salesdesk.org.api import router as org_router
@@ -62,6 +63,7 @@ def on_unauthenticated(request, exc):
 
 @api.exception_handler(PermissionDenied)
 def on_forbidden(request, exc):
+    access.record_denial(request, exc)
     return _error(request, 403, "forbidden", str(exc) or _("You do not have permission to do this."))
 
 

@@ -26,8 +26,16 @@ def _serve(address: str, workers: int) -> None:
     from gunicorn.app.wsgiapp import run
 
     sys.argv = [
-        "gunicorn", "salesdesk.wsgi:application", "--bind", address, "--workers", str(workers),
-        "--access-logfile", "-", "--timeout", "120",
+        "gunicorn",
+        "salesdesk.wsgi:application",
+        "--bind",
+        address,
+        "--workers",
+        str(workers),
+        "--access-logfile",
+        "-",
+        "--timeout",
+        "120",
     ]
     run()
 
@@ -41,7 +49,10 @@ def cmd_demo(args: argparse.Namespace) -> None:
     _manage("seed_demo", "--seed", str(args.seed), *(["--reset"] if args.reset else []))
     if args.no_serve:
         return
-    print(f"\nSalesDesk demo: http://{args.address}/   (data in {settings.DATA_DIR}; Ctrl+C stops)\n", flush=True)
+    print(
+        f"\nSalesDesk demo: http://{args.address}/   (data in {settings.DATA_DIR}; Ctrl+C stops)\n",
+        flush=True,
+    )
     _serve(args.address, args.workers)
 
 
@@ -75,23 +86,31 @@ def cmd_manage(args: argparse.Namespace) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="salesdesk", description="SalesDesk: the system a sales department runs on.")
+    parser = argparse.ArgumentParser(
+        prog="salesdesk", description="SalesDesk: the system a sales department runs on."
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     demo = sub.add_parser("demo", help="migrate, build the demo company and serve it (DEBUG on)")
     demo.add_argument("--seed", type=int, default=2026, help="random seed: the same seed gives the same data")
     demo.add_argument("--reset", action="store_true", help="delete the demo company first and build it again")
-    demo.add_argument("--address", default=DEMO_ADDRESS, help=f"host:port to serve on (default {DEMO_ADDRESS})")
+    demo.add_argument(
+        "--address", default=DEMO_ADDRESS, help=f"host:port to serve on (default {DEMO_ADDRESS})"
+    )
     demo.add_argument("--workers", type=int, default=2)
     demo.add_argument("--no-serve", action="store_true", help="build the data and stop")
     demo.set_defaults(func=cmd_demo)
 
-    serve = sub.add_parser("serve", help="migrate and serve with gunicorn (production settings from the environment)")
+    serve = sub.add_parser(
+        "serve", help="migrate and serve with gunicorn (production settings from the environment)"
+    )
     serve.add_argument("--address", default="127.0.0.1:8000")
     serve.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "3")))
     serve.set_defaults(func=cmd_serve)
 
-    worker = sub.add_parser("worker", help="run background jobs (RQ when REDIS_URL is set, else the database queue)")
+    worker = sub.add_parser(
+        "worker", help="run background jobs (RQ when REDIS_URL is set, else the database queue)"
+    )
     worker.set_defaults(func=cmd_worker)
 
     admin = sub.add_parser("createadmin", help="create a system administrator (asks for the password)")

@@ -1,13 +1,13 @@
 """Personas (STYLE.md): one small company whose people cover every role and relation.
 
-    HQ ─ director, admin
-    ├─ FIN ─ finance
-    ├─ EAST (region) ─ manager
-    │   ├─ E1 (team) ─ supervisor; rep, teammate            (rep and teammate report to supervisor)
-    │   └─ E2 (team) ─ supervisor_e2; rep_e2                 (same region, other team)
-    └─ NORTH (region) ─ manager_n
-        └─ N1 (team) ─ supervisor_n; other_rep               (another region's team)
-    outsider: can sign in, has no employee record
+HQ ─ director, admin
+├─ FIN ─ finance
+├─ EAST (region) ─ manager
+│   ├─ E1 (team) ─ supervisor; rep, teammate            (rep and teammate report to supervisor)
+│   └─ E2 (team) ─ supervisor_e2; rep_e2                 (same region, other team)
+└─ NORTH (region) ─ manager_n
+    └─ N1 (team) ─ supervisor_n; other_rep               (another region's team)
+outsider: can sign in, has no employee record
 """
 
 import os
@@ -58,9 +58,18 @@ def build_personas():
     other_rep = person("other_rep", "rep", n1, supervisor_n)
     outsider = UserFactory(username="outsider", full_name="Outsider")
     employees = dict(
-        director=director, admin=admin, finance=finance, manager=manager, supervisor=supervisor, rep=rep,
-        teammate=teammate, supervisor_e2=supervisor_e2, rep_e2=rep_e2, manager_n=manager_n,
-        supervisor_n=supervisor_n, other_rep=other_rep,
+        director=director,
+        admin=admin,
+        finance=finance,
+        manager=manager,
+        supervisor=supervisor,
+        rep=rep,
+        teammate=teammate,
+        supervisor_e2=supervisor_e2,
+        rep_e2=rep_e2,
+        manager_n=manager_n,
+        supervisor_n=supervisor_n,
+        other_rep=other_rep,
     )
     return SimpleNamespace(
         company=company,

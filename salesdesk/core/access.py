@@ -116,12 +116,29 @@ def can(user, name: str, obj: Any = None) -> bool:
     return bool(predicate(user, obj))
 
 
+class AccessDenied(PermissionDenied):
+    """A refused action. The page and API error handlers write its audit row: by then the
+    service's transaction has rolled back, and the row survives."""
+
+    def __init__(self, rule_name: str, obj: Any = None) -> None:
+        super().__init__(_("You do not have permission to do this."))
+        self.rule = rule_name
+        self.object_label = f"{obj._meta.label_lower}:{obj.pk}" if isinstance(obj, models.Model) else ""
+
+
 def require(user, name: str, obj: Any = None) -> None:
     if not can(user, name, obj):
-        from salesdesk.core import audit
+        raise AccessDenied(name, obj)
 
-        audit.record(user, "access_denied", obj if isinstance(obj, models.Model) else None, details={"rule": name})
-        raise PermissionDenied(_("You do not have permission to do this."))
+
+def record_denial(request, exc: Exception) -> None:
+    from salesdesk.core import audit
+
+    details = {"path": request.path, "method": request.method}
+    if isinstance(exc, AccessDenied):
+        details |= {"rule": exc.rule, "object": exc.object_label}
+    user = getattr(request, "user", None)
+    audit.record(user, "access_denied", details=details, request=request)
 
 
 def permission(name: str) -> Callable:

@@ -6,6 +6,8 @@ from django.db.models import QuerySet
 from ninja import Field, Schema
 from pydantic import BaseModel, model_validator
 
+from salesdesk.core.paging import MAX_PAGE_SIZE, page_slice
+
 T = TypeVar("T")
 
 
@@ -22,12 +24,11 @@ WRITE_ERRORS = {**ERRORS, 409: ErrorOut}
 
 class PageParams(Schema):
     page: int = Field(1, ge=1, le=1_000_000, description="1-based page number")
-    page_size: int = Field(50, ge=1, le=200)
+    page_size: int = Field(50, ge=1, le=MAX_PAGE_SIZE)
 
 
 class Page(BaseModel, Generic[T]):
-    """A page of results. There is deliberately no total: counting a large table on every page
-    costs more than the page itself. ``has_next`` comes from fetching one row more."""
+    """A page of results, without a total (see core.paging)."""
 
     items: list[T]
     page: int
@@ -36,14 +37,8 @@ class Page(BaseModel, Generic[T]):
 
 
 def page_of(queryset: QuerySet, params: PageParams) -> dict[str, Any]:
-    offset = (params.page - 1) * params.page_size
-    rows = list(queryset[offset : offset + params.page_size + 1])
-    return {
-        "items": rows[: params.page_size],
-        "page": params.page,
-        "page_size": params.page_size,
-        "has_next": len(rows) > params.page_size,
-    }
+    page = page_slice(queryset, params.page, params.page_size)
+    return {"items": page.items, "page": page.number, "page_size": page.size, "has_next": page.has_next}
 
 
 MAX_ID = 2**31 - 1

@@ -25,7 +25,9 @@ class HistoryEntry:
 
 def record_history(obj: models.Model, limit: int = 50) -> list[HistoryEntry]:
     """Newest first; one query. Foreign keys show as ids: the panel names what changed and when."""
-    rows = list(obj.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])
+    rows = list(
+        obj.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1]
+    )
     entries = []
     for newer, older in zip(rows[:limit], [*rows[1:], None], strict=False):
         changes = []

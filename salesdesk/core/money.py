@@ -11,7 +11,9 @@ def to_money(value: Decimal | int | str) -> Decimal:
     return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def split_by_weights(total: Decimal, weights: Sequence[Decimal | int], *, unit: Decimal = CENT) -> list[Decimal]:
+def split_by_weights(
+    total: Decimal, weights: Sequence[Decimal | int], *, unit: Decimal = CENT
+) -> list[Decimal]:
     """Split ``total`` in proportion to ``weights`` with the largest-remainder method.
 
     Every part is a multiple of ``unit`` and the parts add up to ``total`` exactly. Each part is

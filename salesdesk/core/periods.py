@@ -64,7 +64,9 @@ def parse(key: str, *, fiscal_start_month: int = 1) -> Period:
     if match := _MONTH.match(key):
         year, month = int(match[1]), int(match[2])
         end_year, end_month = _add_months(year, month, 1)
-        return Period(date(year, month, 1), date(end_year, end_month, 1) - timedelta(days=1), key, Granularity.MONTH)
+        return Period(
+            date(year, month, 1), date(end_year, end_month, 1) - timedelta(days=1), key, Granularity.MONTH
+        )
     if match := _WEEK.match(key):
         year, week = int(match[1]), int(match[2])
         try:

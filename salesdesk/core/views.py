@@ -1,11 +1,12 @@
 from django.contrib.auth import views as auth_views
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.csrf import requires_csrf_token
 
+from salesdesk.core import access
 from salesdesk.core.access import permission
 from salesdesk.core.forms import LoginForm
+from salesdesk.core.paging import page_slice
 from salesdesk.org import selectors as org
 
 
@@ -40,13 +41,14 @@ def audit_log(request):
     action = request.GET.get("action", "")[:64]
     if action:
         events = events.filter(action=action)
-    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    page = page_slice(events, request.GET.get("page"))
     template = "core/_audit_rows.html" if request.htmx else "core/audit_log.html"
     return render(request, template, {"page": page, "action": action})
 
 
 @requires_csrf_token
 def forbidden(request, exception=None):
+    access.record_denial(request, exception)
     return render(request, "errors/403.html", {"reason": str(exception or "")}, status=403)
 
 
@@ -58,5 +60,3 @@ def not_found(request, exception=None):
 @requires_csrf_token
 def server_error(request):
     return render(request, "errors/500.html", status=500)
-
-

@@ -3,7 +3,7 @@
 from datetime import date, datetime
 
 from django.shortcuts import get_object_or_404
-from ninja import Field, Path, Query, Router, Schema
+from ninja import Field, Path, Query, Router, Schema, Status
 
 from salesdesk.core.access import DataScope, permission
 from salesdesk.core.api import ERRORS, MAX_ID, WRITE_ERRORS, InputSchema, Page, PageParams, page_of
@@ -228,7 +228,7 @@ def create_unit(request, payload: UnitCreateIn):
     unit = services.create_unit(
         acting_user=request.user, parent=parent, name=payload.name, code=payload.code, kind=payload.kind
     )
-    return 201, unit
+    return Status(201, unit)
 
 
 @router.get("/org/positions", response={200: list[PositionOut], **ERRORS})
@@ -241,7 +241,9 @@ def list_positions(request):
 @permission("org.configure_positions")
 def configure_position(request, payload: PositionUpdateIn, position_id: int = ID):
     position = get_object_or_404(selectors.positions(), pk=position_id)
-    return services.configure_position(acting_user=request.user, position=position, data_scope=payload.data_scope)
+    return services.configure_position(
+        acting_user=request.user, position=position, data_scope=payload.data_scope
+    )
 
 
 @router.get("/org/employees", response={200: Page[EmployeeOut], **ERRORS})
@@ -285,7 +287,7 @@ def create_employee(request, payload: EmployeeCreateIn):
         hire_date=payload.hire_date,
         probation_end=payload.probation_end,
     )
-    return 201, selectors.employee_detail_queryset(request.user).get(pk=employee.pk)
+    return Status(201, selectors.employee_detail_queryset(request.user).get(pk=employee.pk))
 
 
 @router.patch("/org/employees/{employee_id}", response={200: EmployeeOut, **WRITE_ERRORS})
@@ -301,7 +303,9 @@ def update_employee(request, payload: EmployeeUpdateIn, employee_id: int = ID):
     if "manager_id" in data:
         manager_id = data.pop("manager_id")
         data["manager"] = _employee(request, manager_id) if manager_id else None
-    services.update_employee(acting_user=request.user, employee=employee, expected_version=version, changes=data)
+    services.update_employee(
+        acting_user=request.user, employee=employee, expected_version=version, changes=data
+    )
     return selectors.employee_detail_queryset(request.user).get(pk=employee.pk)
 
 
@@ -322,7 +326,7 @@ def create_delegation(request, payload: DelegationIn):
         ends_on=payload.ends_on,
         reason=payload.reason,
     )
-    return 201, delegation
+    return Status(201, delegation)
 
 
 @router.post("/org/delegations/{delegation_id}/revoke", response={200: DelegationOut, **WRITE_ERRORS})
@@ -341,9 +345,11 @@ def list_tokens(request):
 @router.post("/me/tokens", response={201: TokenCreatedOut, **WRITE_ERRORS}, tags=["me"])
 @permission("org.manage_own_tokens")
 def create_token(request, payload: TokenIn):
-    token, key = services.create_api_token(acting_user=request.user, name=payload.name, expires_on=payload.expires_on)
+    token, key = services.create_api_token(
+        acting_user=request.user, name=payload.name, expires_on=payload.expires_on
+    )
     token.key = key
-    return 201, token
+    return Status(201, token)
 
 
 @router.delete("/me/tokens/{token_id}", response={200: TokenOut, **WRITE_ERRORS}, tags=["me"])

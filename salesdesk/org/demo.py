@@ -58,7 +58,13 @@ class _Builder:
 
     def unit(self, parent: OrgUnit, code: str, name: str, kind: str) -> OrgUnit:
         unit = OrgUnit.objects.create(
-            company=parent.company, parent=parent, code=code, name=name, kind=kind, path="", depth=parent.depth + 1
+            company=parent.company,
+            parent=parent,
+            code=code,
+            name=name,
+            kind=kind,
+            path="",
+            depth=parent.depth + 1,
         )
         unit.path = f"{parent.path}{unit.pk}/"
         unit.save(update_fields=["path"])
@@ -111,25 +117,37 @@ def build_demo_org(seed: int) -> list[DemoLogin]:
     director = b.person(Role.DIRECTOR, root, None, b.hire_date(2014, date(2016, 1, 1)), LOGINS[Role.DIRECTOR])
     b.person(Role.ADMIN, root, director, b.hire_date(2018, date(2020, 1, 1)), LOGINS[Role.ADMIN])
     finance_unit = b.unit(root, "FIN", "财务部", "department")
-    finance_lead = b.person(Role.FINANCE, finance_unit, director, b.hire_date(2016, date(2019, 1, 1)), LOGINS[Role.FINANCE])
+    finance_lead = b.person(
+        Role.FINANCE, finance_unit, director, b.hire_date(2016, date(2019, 1, 1)), LOGINS[Role.FINANCE]
+    )
     b.person(Role.FINANCE, finance_unit, finance_lead, b.hire_date(2020, date(2025, 1, 1)))
 
     for region_index, (region_code, region_name, teams) in enumerate(REGIONS):
         region = b.unit(root, region_code, region_name, "region")
         first = region_index == 0
         manager = b.person(
-            Role.MANAGER, region, director, b.hire_date(2016, date(2020, 1, 1)), LOGINS[Role.MANAGER] if first else None
+            Role.MANAGER,
+            region,
+            director,
+            b.hire_date(2016, date(2020, 1, 1)),
+            LOGINS[Role.MANAGER] if first else None,
         )
         for team_index, (team_code, team_name) in enumerate(teams):
             team = b.unit(region, team_code, team_name, "team")
             lead_team = first and team_index == 0
             supervisor = b.person(
-                Role.SUPERVISOR, team, manager, b.hire_date(2018, date(2023, 1, 1)),
+                Role.SUPERVISOR,
+                team,
+                manager,
+                b.hire_date(2018, date(2023, 1, 1)),
                 LOGINS[Role.SUPERVISOR] if lead_team else None,
             )
             for rep_index in range(REPS_PER_TEAM):
                 b.person(
-                    Role.REP, team, supervisor, b.hire_date(2019, DEMO_ANCHOR - timedelta(days=20)),
+                    Role.REP,
+                    team,
+                    supervisor,
+                    b.hire_date(2019, DEMO_ANCHOR - timedelta(days=20)),
                     LOGINS[Role.REP] if lead_team and rep_index == 0 else None,
                 )
             if team_index == 1:
@@ -147,8 +165,12 @@ def build_demo_org(seed: int) -> list[DemoLogin]:
     )[:2]
     today = timezone.localdate()
     Delegation.objects.create(
-        delegator=absent, delegate=stand_in, granted_by=supervisor,
-        starts_on=today - timedelta(days=3), ends_on=today + timedelta(days=11), reason="婚假 (marriage leave)",
+        delegator=absent,
+        delegate=stand_in,
+        granted_by=supervisor,
+        starts_on=today - timedelta(days=3),
+        ends_on=today + timedelta(days=11),
+        reason="婚假 (marriage leave)",
     )
     return demo_logins()
 
@@ -157,7 +179,9 @@ def demo_logins() -> list[DemoLogin]:
     employees = Employee.objects.select_related("user", "unit").filter(user__username__in=LOGINS.values())
     by_username = {e.user.username: e for e in employees}
     return [
-        DemoLogin(str(role.label), username, by_username[username].user.full_name, by_username[username].unit.name)
+        DemoLogin(
+            str(role.label), username, by_username[username].user.full_name, by_username[username].unit.name
+        )
         for role, username in LOGINS.items()
         if username in by_username
     ]

@@ -12,8 +12,12 @@ DATE = forms.DateInput(attrs={"type": "date"})
 class EmployeeFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     unit = forms.ModelChoiceField(label=_("Org unit"), queryset=OrgUnit.objects.none(), required=False)
-    role = forms.ChoiceField(label=_("Position"), choices=[("", _("All positions")), *Role.choices], required=False)
-    level = forms.ChoiceField(label=_("Level"), choices=[("", _("All levels")), *Level.choices], required=False)
+    role = forms.ChoiceField(
+        label=_("Position"), choices=[("", _("All positions")), *Role.choices], required=False
+    )
+    level = forms.ChoiceField(
+        label=_("Level"), choices=[("", _("All levels")), *Level.choices], required=False
+    )
     status = forms.ChoiceField(
         label=_("Status"), choices=[("", _("Any status")), *EmployeeStatus.choices], required=False
     )
@@ -30,7 +34,9 @@ class EmployeeForm(forms.Form):
     phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
     unit = forms.ModelChoiceField(label=_("Org unit"), queryset=OrgUnit.objects.none())
     role = forms.ChoiceField(label=_("Position"), choices=Role.choices)
-    manager = forms.ModelChoiceField(label=_("Direct manager"), queryset=Employee.objects.none(), required=False)
+    manager = forms.ModelChoiceField(
+        label=_("Direct manager"), queryset=Employee.objects.none(), required=False
+    )
     level = forms.ChoiceField(label=_("Level"), choices=Level.choices)
     career_track = forms.ChoiceField(label=_("Career track"), choices=CareerTrack.choices)
     hire_date = forms.DateField(label=_("Hire date"), widget=DATE)
@@ -53,7 +59,9 @@ class EmployeeCreateForm(forms.Form):
     phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
     unit = forms.ModelChoiceField(label=_("Org unit"), queryset=OrgUnit.objects.none())
     role = forms.ChoiceField(label=_("Position"), choices=Role.choices)
-    manager = forms.ModelChoiceField(label=_("Direct manager"), queryset=Employee.objects.none(), required=False)
+    manager = forms.ModelChoiceField(
+        label=_("Direct manager"), queryset=Employee.objects.none(), required=False
+    )
     level = forms.ChoiceField(label=_("Level"), choices=Level.choices)
     career_track = forms.ChoiceField(label=_("Career track"), choices=CareerTrack.choices)
     hire_date = forms.DateField(label=_("Hire date"), widget=DATE)
@@ -83,12 +91,16 @@ class ProfileForm(forms.Form):
     email = forms.EmailField(label=_("Email"), required=False)
     phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
     preferred_language = forms.ChoiceField(
-        label=_("Language"), choices=[("", _("Browser default")), ("zh-hans", "简体中文"), ("en", "English")], required=False
+        label=_("Language"),
+        choices=[("", _("Browser default")), ("zh-hans", "简体中文"), ("en", "English")],
+        required=False,
     )
 
 
 class TokenForm(forms.Form):
-    name = forms.CharField(label=_("Token name"), max_length=100, help_text=_("What the token is for, e.g. ERP sync."))
+    name = forms.CharField(
+        label=_("Token name"), max_length=100, help_text=_("What the token is for, e.g. ERP sync.")
+    )
     expires_on = forms.DateField(label=_("Expires on"), widget=DATE, required=False)
 
 

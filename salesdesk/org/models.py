@@ -80,9 +80,16 @@ class OrgUnit(models.Model):
     """A node of the org tree (company > region > team, any depth). ``path`` is the
     materialized chain of ids ("/1/4/9/") so a subtree is one indexed prefix match."""
 
-    company = models.ForeignKey(Company, verbose_name=_("company"), on_delete=models.PROTECT, related_name="units")
+    company = models.ForeignKey(
+        Company, verbose_name=_("company"), on_delete=models.PROTECT, related_name="units"
+    )
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name=_("parent unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     name = models.CharField(_("name"), max_length=100)
     code = models.CharField(_("code"), max_length=30)
@@ -110,7 +117,9 @@ class Position(models.Model):
 
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, unique=True)
     data_scope = models.CharField(_("data scope"), max_length=20, choices=DataScope.choices)
-    rank = models.PositiveSmallIntegerField(_("rank"), default=0, help_text=_("Higher ranks lead lower ones."))
+    rank = models.PositiveSmallIntegerField(
+        _("rank"), default=0, help_text=_("Higher ranks lead lower ones.")
+    )
 
     history = HistoricalRecords()
 
@@ -140,13 +149,26 @@ class EmployeeStatus(models.TextChoices):
 
 
 class Employee(VersionedModel):
-    user = models.OneToOneField(User, verbose_name=_("user"), on_delete=models.PROTECT, related_name="employee")
-    company = models.ForeignKey(Company, verbose_name=_("company"), on_delete=models.PROTECT, related_name="employees")
+    user = models.OneToOneField(
+        User, verbose_name=_("user"), on_delete=models.PROTECT, related_name="employee"
+    )
+    company = models.ForeignKey(
+        Company, verbose_name=_("company"), on_delete=models.PROTECT, related_name="employees"
+    )
     employee_no = models.CharField(_("employee number"), max_length=30)
-    unit = models.ForeignKey(OrgUnit, verbose_name=_("org unit"), on_delete=models.PROTECT, related_name="employees")
-    position = models.ForeignKey(Position, verbose_name=_("position"), on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("org unit"), on_delete=models.PROTECT, related_name="employees"
+    )
+    position = models.ForeignKey(
+        Position, verbose_name=_("position"), on_delete=models.PROTECT, related_name="+"
+    )
     manager = models.ForeignKey(
-        "self", verbose_name=_("direct manager"), null=True, blank=True, on_delete=models.PROTECT, related_name="reports"
+        "self",
+        verbose_name=_("direct manager"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reports",
     )
     level = models.CharField(_("level"), max_length=20, choices=Level.choices, default=Level.NEW)
     career_track = models.CharField(
@@ -155,7 +177,9 @@ class Employee(VersionedModel):
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     hire_date = models.DateField(_("hire date"))
     probation_end = models.DateField(_("probation ends"), null=True, blank=True)
-    status = models.CharField(_("status"), max_length=10, choices=EmployeeStatus.choices, default=EmployeeStatus.ACTIVE)
+    status = models.CharField(
+        _("status"), max_length=10, choices=EmployeeStatus.choices, default=EmployeeStatus.ACTIVE
+    )
     left_on = models.DateField(_("left on"), null=True, blank=True)
 
     objects = EmployeeQuerySet.as_manager()
@@ -216,7 +240,9 @@ class Delegation(models.Model):
         verbose_name = _("delegation")
         verbose_name_plural = _("delegations")
         constraints = [
-            models.CheckConstraint(condition=Q(ends_on__gte=F("starts_on")), name="delegation_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=F("starts_on")), name="delegation_ends_after_start"
+            ),
             models.CheckConstraint(condition=~Q(delegator=F("delegate")), name="delegation_not_to_self"),
         ]
 
@@ -237,7 +263,9 @@ class ApiToken(models.Model):
     """A personal token for integrations. Only its SHA-256 is stored; the token is shown once.
     Requests with it act as its user, with exactly that user's rights."""
 
-    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="api_tokens")
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="api_tokens"
+    )
     name = models.CharField(_("name"), max_length=100)
     prefix = models.CharField(_("prefix"), max_length=12, db_index=True)
     key_hash = models.CharField(max_length=64, unique=True)

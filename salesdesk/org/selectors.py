@@ -109,7 +109,9 @@ def employee_list(user: User, filters: EmployeeFilters = EmployeeFilters()) -> Q
 
 
 def employee_detail_queryset(user: User) -> QuerySet[Employee]:
-    return Employee.objects.visible_to(user).select_related("user", "unit", "position", "manager__user", "updated_by")
+    return Employee.objects.visible_to(user).select_related(
+        "user", "unit", "position", "manager__user", "updated_by"
+    )
 
 
 def units(user: User) -> QuerySet[OrgUnit]:

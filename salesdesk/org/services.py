@@ -14,7 +14,17 @@ from salesdesk.core import access, audit
 from salesdesk.core.errors import BusinessRuleViolation
 from salesdesk.core.versioning import claim_version
 from salesdesk.org import rules
-from salesdesk.org.models import DEFAULT_SCOPES, ApiToken, Company, Delegation, Employee, OrgUnit, Position, Role, User
+from salesdesk.org.models import (
+    DEFAULT_SCOPES,
+    ApiToken,
+    Company,
+    Delegation,
+    Employee,
+    OrgUnit,
+    Position,
+    Role,
+    User,
+)
 from salesdesk.org.selectors import managers_above
 
 EDITABLE_EMPLOYEE_FIELDS = frozenset(
@@ -72,9 +82,15 @@ def create_employee(
     probation_end: date | None = None,
 ) -> Employee:
     access.require(acting_user, "org.create_employee", unit)
-    _raise_problems(rules.employee_problems(hire_date=hire_date, probation_end=probation_end, status="active", left_on=None))
+    _raise_problems(
+        rules.employee_problems(
+            hire_date=hire_date, probation_end=probation_end, status="active", left_on=None
+        )
+    )
     if User.objects.filter(username__iexact=username).exists():
-        raise BusinessRuleViolation(_("The user name %(name)s is taken.") % {"name": username}, details={"field": "username"})
+        raise BusinessRuleViolation(
+            _("The user name %(name)s is taken.") % {"name": username}, details={"field": "username"}
+        )
     if Employee.objects.filter(company=unit.company, employee_no=employee_no).exists():
         raise BusinessRuleViolation(
             _("Employee number %(no)s is taken.") % {"no": employee_no}, details={"field": "employee_no"}
@@ -136,7 +152,9 @@ def update_employee(
     if employee.status == "left" and employee.user.is_active:
         employee.user.is_active = False
         employee.user.save(update_fields=["is_active"])
-    audit.record(acting_user, "employee_updated", employee, details={"fields": sorted([*changes, *user_changes])})
+    audit.record(
+        acting_user, "employee_updated", employee, details={"fields": sorted([*changes, *user_changes])}
+    )
     return employee
 
 
@@ -158,8 +176,12 @@ def update_own_profile(
 def create_unit(*, acting_user: User, parent: OrgUnit, name: str, code: str, kind: str) -> OrgUnit:
     access.require(acting_user, "org.manage_units", parent)
     if OrgUnit.objects.filter(company=parent.company, code=code).exists():
-        raise BusinessRuleViolation(_("Unit code %(code)s is taken.") % {"code": code}, details={"field": "code"})
-    unit = OrgUnit.objects.create(company=parent.company, parent=parent, name=name, code=code, kind=kind, path="")
+        raise BusinessRuleViolation(
+            _("Unit code %(code)s is taken.") % {"code": code}, details={"field": "code"}
+        )
+    unit = OrgUnit.objects.create(
+        company=parent.company, parent=parent, name=name, code=code, kind=kind, path=""
+    )
     unit.path = f"{parent.path}{unit.pk}/"
     unit.depth = parent.depth + 1
     unit.save(update_fields=["path", "depth"])
@@ -171,20 +193,31 @@ def create_unit(*, acting_user: User, parent: OrgUnit, name: str, code: str, kin
 def create_company(*, name: str, root_unit_name: str, root_code: str, currency: str = "CNY") -> OrgUnit:
     """Set up a company and its root unit (run by setup commands, before anyone can sign in)."""
     company = Company.objects.create(name=name, currency=currency)
-    root = OrgUnit.objects.create(company=company, name=root_unit_name, code=root_code, kind="company", path="")
+    root = OrgUnit.objects.create(
+        company=company, name=root_unit_name, code=root_code, kind="company", path=""
+    )
     root.path = f"/{root.pk}/"
     root.save(update_fields=["path"])
     return root
 
 
-POSITION_RANKS = {Role.ADMIN: 60, Role.DIRECTOR: 50, Role.MANAGER: 40, Role.SUPERVISOR: 30, Role.FINANCE: 20, Role.REP: 10}
+POSITION_RANKS = {
+    Role.ADMIN: 60,
+    Role.DIRECTOR: 50,
+    Role.MANAGER: 40,
+    Role.SUPERVISOR: 30,
+    Role.FINANCE: 20,
+    Role.REP: 10,
+}
 
 
 def ensure_positions() -> None:
     """Create the six positions with their default data scopes; existing ones keep their settings.
     Runs after every migrate, so a new installation has them."""
     for role, scope in DEFAULT_SCOPES.items():
-        Position.objects.get_or_create(role=role, defaults={"data_scope": scope, "rank": POSITION_RANKS[role]})
+        Position.objects.get_or_create(
+            role=role, defaults={"data_scope": scope, "rank": POSITION_RANKS[role]}
+        )
 
 
 @transaction.atomic
@@ -263,7 +296,9 @@ def create_api_token(*, acting_user: User, name: str, expires_on: date | None = 
     """Returns the token row and the secret key, which is never stored and never shown again."""
     access.require(acting_user, "org.manage_own_tokens")
     if expires_on is not None and expires_on <= timezone.localdate():
-        raise BusinessRuleViolation(_("The expiry date must be in the future."), details={"field": "expires_on"})
+        raise BusinessRuleViolation(
+            _("The expiry date must be in the future."), details={"field": "expires_on"}
+        )
     key = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
         user=acting_user, name=name, prefix=key[:10], key_hash=ApiToken.hash_key(key), expires_on=expires_on

@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.forms import PasswordChangeForm
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +16,7 @@ from salesdesk.core.errors import BusinessRuleViolation, StaleVersion
 from salesdesk.core.exports import stream_csv
 from salesdesk.core.forms import add_service_error
 from salesdesk.core.history import record_history
+from salesdesk.core.paging import page_slice
 from salesdesk.org import forms, selectors, services
 from salesdesk.org.models import Role
 
@@ -40,7 +40,10 @@ def org_chart(request):
     return render(
         request,
         "org/org_chart.html",
-        {"roots": selectors.org_chart(request.user), "can_add_unit": access.can(request.user, "org.manage_units")},
+        {
+            "roots": selectors.org_chart(request.user),
+            "can_add_unit": access.can(request.user, "org.manage_units"),
+        },
     )
 
 
@@ -62,7 +65,7 @@ def unit_create(request):
 @permission("org.view_org")
 def employee_list(request):
     form, filters = _filters(request)
-    page = Paginator(selectors.employee_list(request.user, filters), 50).get_page(request.GET.get("page"))
+    page = page_slice(selectors.employee_list(request.user, filters), request.GET.get("page"))
     context = {
         "form": form,
         "page": page,
@@ -76,14 +79,32 @@ def employee_list(request):
 @permission("org.view_org")
 def employee_export(request):
     _form, filters = _filters(request)
-    headers = [_("Employee number"), _("Full name"), _("User name"), _("Org unit"), _("Position"), _("Level"),
-               _("Direct manager"), _("Hire date"), _("Status")]
+    headers = [
+        _("Employee number"),
+        _("Full name"),
+        _("User name"),
+        _("Org unit"),
+        _("Position"),
+        _("Level"),
+        _("Direct manager"),
+        _("Hire date"),
+        _("Status"),
+    ]
     return stream_csv(
         "employees.csv",
         headers,
         selectors.employee_list(request.user, filters),
-        lambda e: [e.employee_no, e.user.full_name, e.user.username, e.unit.name, e.position.get_role_display(),
-                   e.get_level_display(), str(e.manager or ""), e.hire_date, e.get_status_display()],
+        lambda e: [
+            e.employee_no,
+            e.user.full_name,
+            e.user.username,
+            e.unit.name,
+            e.position.get_role_display(),
+            e.get_level_display(),
+            str(e.manager or ""),
+            e.hire_date,
+            e.get_status_display(),
+        ],
     )
 
 
@@ -133,7 +154,9 @@ def employee_edit(request, pk: int):
         version = data.pop("version")
         data["position"] = get_object_or_404(selectors.positions(), role=data.pop("role"))
         try:
-            services.update_employee(acting_user=request.user, employee=employee, expected_version=version, changes=data)
+            services.update_employee(
+                acting_user=request.user, employee=employee, expected_version=version, changes=data
+            )
         except (BusinessRuleViolation, StaleVersion) as exc:
             add_service_error(form, exc)
         else:
@@ -169,7 +192,9 @@ def delegation_list(request):
     can_delegate = access.can(request.user, "org.delegate_work")
     form = None
     if can_delegate:
-        form = forms.DelegationForm(request.POST or None, candidates=selectors.delegation_candidates(request.user))
+        form = forms.DelegationForm(
+            request.POST or None, candidates=selectors.delegation_candidates(request.user)
+        )
         if request.method == "POST" and form.is_valid():
             try:
                 services.delegate_work(acting_user=request.user, **form.cleaned_data)
@@ -180,7 +205,7 @@ def delegation_list(request):
                 return redirect("org:delegation_list")
     elif request.method == "POST":
         access.require(request.user, "org.delegate_work")
-    page = Paginator(selectors.delegations(request.user), 50).get_page(request.GET.get("page"))
+    page = page_slice(selectors.delegations(request.user), request.GET.get("page"))
     return render(
         request,
         "org/delegation_list.html",
@@ -206,7 +231,12 @@ def position_list(request):
     return render(
         request,
         "org/position_list.html",
-        {"positions": [(p, forms.PositionScopeForm(initial={"data_scope": p.data_scope})) for p in selectors.positions()]},
+        {
+            "positions": [
+                (p, forms.PositionScopeForm(initial={"data_scope": p.data_scope}))
+                for p in selectors.positions()
+            ]
+        },
     )
 
 
@@ -216,7 +246,9 @@ def position_update(request, pk: int):
     position = get_object_or_404(selectors.positions(), pk=pk)
     form = forms.PositionScopeForm(request.POST)
     if form.is_valid():
-        services.configure_position(acting_user=request.user, position=position, data_scope=form.cleaned_data["data_scope"])
+        services.configure_position(
+            acting_user=request.user, position=position, data_scope=form.cleaned_data["data_scope"]
+        )
         messages.success(request, _("The data scope of %(position)s was changed.") % {"position": position})
     return redirect("org:position_list")
 
@@ -278,7 +310,9 @@ def token_create(request):
         except BusinessRuleViolation as exc:
             add_service_error(form, exc)
         else:
-            return render(request, "org/my_profile.html", _profile_context(request, new_token=token, new_key=key))
+            return render(
+                request, "org/my_profile.html", _profile_context(request, new_token=token, new_key=key)
+            )
     return render(request, "org/my_profile.html", _profile_context(request, token_form=form))
 
 

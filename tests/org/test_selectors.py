@@ -24,7 +24,14 @@ class TestEmployeeScope:
         assert _visible_usernames(org.supervisor) == {"supervisor", "rep", "teammate"}
 
     def test_manager_sees_the_unit_subtree(self, org):
-        assert _visible_usernames(org.manager) == {"manager", "supervisor", "rep", "teammate", "supervisor_e2", "rep_e2"}
+        assert _visible_usernames(org.manager) == {
+            "manager",
+            "supervisor",
+            "rep",
+            "teammate",
+            "supervisor_e2",
+            "rep_e2",
+        }
 
     def test_director_sees_everyone(self, org):
         assert len(_visible_usernames(org.director)) == 12
@@ -40,8 +47,12 @@ class TestEmployeeScope:
     def test_active_delegation_shows_the_delegators_records_and_reverts_by_itself(self, org):
         today = timezone.localdate()
         delegation = Delegation.objects.create(
-            delegator=org.employees.rep, delegate=org.employees.teammate, granted_by=org.employees.supervisor,
-            starts_on=today - timedelta(days=1), ends_on=today + timedelta(days=1), reason="leave",
+            delegator=org.employees.rep,
+            delegate=org.employees.teammate,
+            granted_by=org.employees.supervisor,
+            starts_on=today - timedelta(days=1),
+            ends_on=today + timedelta(days=1),
+            reason="leave",
         )
         assert _visible_usernames(_fresh(org.teammate)) == {"teammate", "rep"}
         delegation.ends_on = today - timedelta(days=1)

@@ -3,7 +3,12 @@ from django.utils.translation import gettext_lazy as _
 
 register = template.Library()
 
-STATUS_LABELS = {"active": _("active"), "scheduled": _("scheduled"), "ended": _("ended"), "revoked": _("revoked")}
+STATUS_LABELS = {
+    "active": _("active"),
+    "scheduled": _("scheduled"),
+    "ended": _("ended"),
+    "revoked": _("revoked"),
+}
 
 
 @register.filter

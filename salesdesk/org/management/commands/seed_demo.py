@@ -18,6 +18,6 @@ class Command(BaseCommand):
             call_command("migrate", "--no-input", verbosity=0)
         with translation.override("zh-hans"):
             logins = build_demo_org(seed)
-        self.stdout.write("\nDemo logins (password for all: %s)\n" % DEMO_PASSWORD)
+        self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD})\n")
         for login in logins:
             self.stdout.write(f"  {login.username:<12} {login.role:<10} {login.full_name} · {login.unit}")
