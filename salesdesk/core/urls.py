@@ -6,7 +6,6 @@ from salesdesk.core import views
 from salesdesk.core.access import public
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("login/", public(views.LoginView.as_view()), name="login"),
     path("logout/", public(auth_views.LogoutView.as_view()), name="logout"),
     path("i18n/setlang/", public(set_language), name="set_language"),

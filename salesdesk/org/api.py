@@ -5,6 +5,7 @@ from datetime import date, datetime
 from django.shortcuts import get_object_or_404
 from ninja import Field, Path, Query, Router, Schema, Status
 
+from salesdesk.core import selectors as core_selectors
 from salesdesk.core.access import DataScope, permission
 from salesdesk.core.api import ERRORS, MAX_ID, WRITE_ERRORS, InputSchema, Page, PageParams, page_of
 from salesdesk.org import selectors, services
@@ -362,7 +363,7 @@ def revoke_token(request, token_id: int = ID):
 @router.get("/audit-events", response={200: Page[AuditEventOut], **ERRORS}, tags=["audit"])
 @permission("core.view_audit")
 def list_audit_events(request, filters: Query[AuditFilterIn], paging: Query[PageParams]):
-    events = selectors.audit_events(request.user)
+    events = core_selectors.audit_events(request.user)
     if filters.action:
         events = events.filter(action=filters.action)
     return page_of(events, paging)

@@ -8,7 +8,6 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from salesdesk.core.access import AccessProfile, DataScope
-from salesdesk.core.models import AuditEvent
 from salesdesk.org.models import Delegation, Employee, OrgUnit, Position, Role, User
 
 
@@ -173,11 +172,3 @@ def delegation_candidates(user: User) -> QuerySet[Employee]:
 
 def positions() -> QuerySet[Position]:
     return Position.objects.all()
-
-
-def audit_events(user: User) -> QuerySet[AuditEvent]:
-    from salesdesk.core import access
-
-    if not access.can(user, "core.view_audit"):
-        return AuditEvent.objects.none()
-    return AuditEvent.objects.select_related("actor")

@@ -21,6 +21,26 @@ from salesdesk.org import forms, selectors, services
 from salesdesk.org.models import Role
 
 
+@permission("core.signed_in")
+def home(request):
+    user = request.user
+    employee = getattr(user, "employee", None)
+    reports = []
+    if employee is not None:
+        reports = selectors.employee_list(user).filter(manager=employee, status="active")
+    return render(
+        request,
+        "org/home.html",
+        {
+            "employee": employee,
+            "profile": user.access_profile,
+            "reports": reports,
+            "delegations": selectors.delegations_touching(user, timezone.localdate()),
+            "today": timezone.localdate(),
+        },
+    )
+
+
 def _filters(request) -> tuple[forms.EmployeeFilterForm, selectors.EmployeeFilters]:
     form = forms.EmployeeFilterForm(request.GET or None, units=selectors.units(request.user))
     if form.is_valid():
