@@ -4,7 +4,7 @@ from typing import Any, Generic, TypeVar
 
 from django.db.models import QuerySet
 from ninja import Field, Schema
-from pydantic import BaseModel, model_validator
+from pydantic import BaseModel, field_validator
 
 from salesdesk.core.paging import MAX_PAGE_SIZE, page_slice
 
@@ -59,7 +59,7 @@ def _reject_nul(value: Any) -> Any:
 class InputSchema(Schema):
     """Base of every request body and filter: refuses NUL characters, which PostgreSQL cannot store."""
 
-    @model_validator(mode="before")
+    @field_validator("*", mode="after")
     @classmethod
-    def no_nul_characters(cls, data: Any) -> Any:
-        return _reject_nul(data)
+    def no_nul_characters(cls, value: Any) -> Any:
+        return _reject_nul(value)

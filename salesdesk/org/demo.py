@@ -170,7 +170,7 @@ def build_demo_org(seed: int) -> list[DemoLogin]:
         granted_by=supervisor,
         starts_on=today - timedelta(days=3),
         ends_on=today + timedelta(days=11),
-        reason="婚假 (marriage leave)",
+        reason="婚假",
     )
     return demo_logins()
 

@@ -106,7 +106,7 @@ class TokenForm(forms.Form):
 
 class UnitForm(forms.Form):
     parent = forms.ModelChoiceField(label=_("Parent unit"), queryset=OrgUnit.objects.none())
-    name = forms.CharField(label=_("Name"), max_length=100)
+    name = forms.CharField(label=_("Unit name"), max_length=100)
     code = forms.CharField(label=_("Code"), max_length=30)
     kind = forms.ChoiceField(label=_("Kind"), choices=UnitKind.choices, initial=UnitKind.TEAM)
 

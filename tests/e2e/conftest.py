@@ -7,8 +7,10 @@ like the sales team's own machines, so pages start in 简体中文 (zh-hans), th
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.hashers import MD5PasswordHasher
 from playwright.sync_api import Page, expect, sync_playwright
 
+from salesdesk.org.models import User
 from tests.conftest import build_personas
 from tests.org.factories import PASSWORD
 
@@ -42,9 +44,16 @@ def browser(playwright):
 
 
 @pytest.fixture
-def personas(transactional_db):
-    """The root conftest's personas, committed, so the live server's thread sees them."""
-    return build_personas()
+def personas(transactional_db, settings):
+    """The root conftest's personas, committed, so the live server's thread sees them.
+
+    Their passwords are re-hashed with a fast hasher: a real PBKDF2 check costs ~0.5 s per sign-in,
+    which over a few dozen sign-ins would be most of the run. The factories' cached PBKDF2 hash is
+    left alone, so the other test suites are unaffected."""
+    org = build_personas()
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    User.objects.update(password=MD5PasswordHasher().encode(PASSWORD, "e2e-salt"))
+    return org
 
 
 @pytest.fixture
@@ -85,5 +94,5 @@ def login(
     page.locator("#id_password").fill(password)
     page.locator("form:has(#id_username) button[type=submit]").click()
     page.wait_for_url(f"{live_server.url}/")
-    expect(page.get_by_test_id("current-user")).to_be_visible()
+    expect(page.get_by_test_id("current-user")).to_be_attached()  # shown only from the xl breakpoint up
     return page

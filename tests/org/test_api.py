@@ -132,3 +132,10 @@ def _captured_api_queries(client):
     with CaptureQueriesContext(connection) as captured:
         client.get("/api/v1/org/employees?page_size=50")
     return captured.captured_queries
+
+
+def test_text_with_nul_characters_is_refused_with_422_not_stored(personas, manager_api):
+    response = manager_api.post("/me/tokens", json={"name": "bad\x00name"})
+    assert response.status_code == 422 and response.json()["code"] == "invalid"
+    response = manager_api.get("/org/employees", params={"q": "a\x00b"})
+    assert response.status_code == 422
