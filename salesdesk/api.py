@@ -12,7 +12,12 @@ from ninja.security import APIKeyHeader, HttpBearer, django_auth
 from salesdesk.core import access
 from salesdesk.core.errors import SalesDeskError
 from salesdesk.org import services as org_services
+from salesdesk.customers.api import router as customers_router
+from salesdesk.imports.api import router as imports_router
+from salesdesk.metrics.api import router as metrics_router
 from salesdesk.org.api import router as org_router
+from salesdesk.pipeline.api import router as pipeline_router
+from salesdesk.products.api import router as products_router
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +50,11 @@ api = NinjaAPI(
     docs_url="/docs",
 )
 api.add_router("/", org_router)
+api.add_router("/customers", customers_router)
+api.add_router("/products", products_router)
+api.add_router("/pipeline", pipeline_router)
+api.add_router("/imports", imports_router)
+api.add_router("/metrics", metrics_router)
 
 
 def _error(request, status: int, code: str, message: str, details=None):

@@ -78,6 +78,14 @@ def cmd_createadmin(args: argparse.Namespace) -> None:
     _manage("createadmin", "--username", args.username, *(["--email", args.email] if args.email else []))
 
 
+def _command(name: str, rest: list[str]) -> None:
+    """Run a management command with its own argument parser (so `--help` shows its options)."""
+    _django()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["salesdesk", name, *rest])
+
+
 def cmd_manage(args: argparse.Namespace) -> None:
     _django()
     from django.core.management import execute_from_command_line
@@ -117,6 +125,14 @@ def build_parser() -> argparse.ArgumentParser:
     admin.add_argument("--username", required=True)
     admin.add_argument("--email", default="")
     admin.set_defaults(func=cmd_createadmin)
+
+    metrics = sub.add_parser("metrics", help="compute a metric: salesdesk metrics --metric NAME --by employee --period 2026")
+    metrics.add_argument("rest", nargs=argparse.REMAINDER)
+    metrics.set_defaults(func=lambda args: _command("metrics", args.rest))
+
+    importer = sub.add_parser("import", help="import a CSV/XLSX file: salesdesk import KIND FILE [--mapping F] [--dry-run]")
+    importer.add_argument("rest", nargs=argparse.REMAINDER)
+    importer.set_defaults(func=lambda args: _command("import_data", args.rest))
 
     manage = sub.add_parser("manage", help="any Django management command, e.g. 'salesdesk manage migrate'")
     manage.add_argument("rest", nargs=argparse.REMAINDER)

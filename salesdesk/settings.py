@@ -95,6 +95,11 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "salesdesk.core",
     "salesdesk.org",
+    "salesdesk.customers",
+    "salesdesk.products",
+    "salesdesk.pipeline",
+    "salesdesk.imports",
+    "salesdesk.metrics",
 ]
 
 MIDDLEWARE = [

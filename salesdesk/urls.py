@@ -7,6 +7,11 @@ urlpatterns = [
     path("", org_views.home, name="home"),
     path("", include("salesdesk.core.urls")),
     path("org/", include("salesdesk.org.urls")),
+    path("customers/", include("salesdesk.customers.urls")),
+    path("products/", include("salesdesk.products.urls")),
+    path("pipeline/", include("salesdesk.pipeline.urls")),
+    path("imports/", include("salesdesk.imports.urls")),
+    path("metrics/", include("salesdesk.metrics.urls")),
     path("api/v1/", api.urls),
 ]
 
