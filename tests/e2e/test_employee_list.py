@@ -79,13 +79,6 @@ def test_export_csv_holds_exactly_the_managers_people_and_respects_the_filter(pa
     assert csv_names(download.value) == ["Rep", "Rep_E2"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="App bug: salesdesk/org/templates/org/employee_list.html:5 renders the Export CSV href once "
-    "with the page's query; the HTMX filter form (line 9, hx-target=#employee-rows) swaps only the rows, "
-    "so after filtering the link still exports the unfiltered list.",
-)
 def test_export_csv_after_filtering_holds_the_rows_on_screen(page, live_server, personas):
     login(page, live_server, "manager", language="en")
     page.goto(f"{live_server.url}/org/employees/")
