@@ -12,6 +12,23 @@ class OrgConfig(AppConfig):
 
         from salesdesk.org import permissions  # noqa: F401  (registers the org rules)
 
+        from django.utils.translation import gettext_lazy as _
+
+        from salesdesk.core import audit
+
+        audit.register_actions(
+            {
+                "employee_created": _("Employee added"),
+                "employee_updated": _("Employee changed"),
+                "profile_updated": _("Own profile changed"),
+                "unit_created": _("Org unit added"),
+                "position_scope_changed": _("Data scope of a position changed"),
+                "work_delegated": _("Work handed over"),
+                "delegation_revoked": _("Delegation revoked"),
+                "api_token_created": _("API token created"),
+                "api_token_revoked": _("API token revoked"),
+            }
+        )
         post_migrate.connect(_create_positions, sender=self, dispatch_uid="salesdesk_org_positions")
 
 
