@@ -11,7 +11,6 @@ from django.utils.translation import gettext_lazy as _
 from salesdesk.core.middleware import current_request
 from salesdesk.core.models import AuditEvent
 
-
 # What each action code means to a person reading the audit log. Apps add their own with
 # register_actions() in their AppConfig.ready(); an unknown code is shown as it is.
 _ACTION_LABELS: dict[str, str] = {

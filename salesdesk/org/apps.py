@@ -9,12 +9,10 @@ class OrgConfig(AppConfig):
 
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
-
-        from salesdesk.org import permissions  # noqa: F401  (registers the org rules)
-
         from django.utils.translation import gettext_lazy as _
 
         from salesdesk.core import audit
+        from salesdesk.org import permissions  # noqa: F401  (registers the org rules)
 
         audit.register_actions(
             {
