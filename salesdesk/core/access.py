@@ -59,10 +59,13 @@ def profile_of(user) -> AccessProfile | None:
     return user.access_profile
 
 
-def visible_q(user, *, owner: str, unit: str | None = None) -> Q:
+def visible_q(user, *, owner: str, unit: str | None = None, owner_unit: str | None = None) -> Q:
     """A filter for the records ``user`` may see; ``owner`` is the path to the owning user's FK
     ("owner", "opportunity__owner", "user"); ``unit`` optionally the path to an OrgUnit FK for
-    records that belong to a unit rather than to a person."""
+    records that belong to a unit rather than to a person; ``owner_unit`` the path to the owner's
+    OrgUnit when the record has a shorter one than through the owner's employee row (an Employee
+    has its unit itself: joining back through its user would cost two joins per row)."""
+    owner_unit = owner_unit or f"{owner}__employee__unit"
     profile = profile_of(user)
     if profile is None:
         return NOTHING
@@ -73,11 +76,11 @@ def visible_q(user, *, owner: str, unit: str | None = None) -> Q:
         acting_for |= profile.subordinate_user_ids
     q = Q(**{f"{owner}__in": acting_for})
     if profile.scope == DataScope.SUBTREE and profile.unit_path:
-        q |= Q(**{f"{owner}__employee__unit__path__startswith": profile.unit_path})
+        q |= Q(**{f"{owner_unit}__path__startswith": profile.unit_path})
         if unit:
             q |= Q(**{f"{unit}__path__startswith": profile.unit_path})
     elif profile.scope == DataScope.UNIT and profile.unit_id:
-        q |= Q(**{f"{owner}__employee__unit_id": profile.unit_id})
+        q |= Q(**{f"{owner_unit}_id": profile.unit_id})
         if unit:
             q |= Q(**{f"{unit}_id": profile.unit_id})
     elif unit and profile.unit_id:

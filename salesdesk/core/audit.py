@@ -6,9 +6,28 @@ from typing import Any
 
 from django.contrib.auth import signals as auth_signals
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from salesdesk.core.middleware import current_request
 from salesdesk.core.models import AuditEvent
+
+# What each action code means to a person reading the audit log. Apps add their own with
+# register_actions() in their AppConfig.ready(); an unknown code is shown as it is.
+_ACTION_LABELS: dict[str, str] = {
+    "login": _("Signed in"),
+    "logout": _("Signed out"),
+    "login_failed": _("Failed sign-in"),
+    "login_locked_out": _("Locked out after failed sign-ins"),
+    "access_denied": _("Access denied"),
+}
+
+
+def register_actions(labels: dict[str, str]) -> None:
+    _ACTION_LABELS.update(labels)
+
+
+def action_label(action: str) -> str:
+    return str(_ACTION_LABELS.get(action, action))
 
 
 def _client_address(request) -> tuple[str | None, str]:

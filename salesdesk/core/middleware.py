@@ -20,6 +20,7 @@ class IdleTimeoutMiddleware:
     for audit. API calls with a token carry no session and are not affected."""
 
     session_key = "_last_seen"
+    resolution_seconds = 60
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -35,7 +36,9 @@ class IdleTimeoutMiddleware:
                     messages.info(request, _("You were signed out after a period of inactivity."))
                     if not request.path.startswith("/api/"):
                         return redirect_to_login(request.get_full_path())
-                else:
+                elif last_seen is None or now - last_seen > self.resolution_seconds:
+                    # A write per minute at most: saving the session on every read would make
+                    # every page and API call a database write.
                     request.session[self.session_key] = now
             return self.get_response(request)
         finally:

@@ -3,23 +3,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-class AuditAction(models.TextChoices):
-    LOGIN = "login", _("Signed in")
-    LOGOUT = "logout", _("Signed out")
-    LOGIN_FAILED = "login_failed", _("Failed sign-in")
-    LOGIN_LOCKED_OUT = "login_locked_out", _("Locked out after failed sign-ins")
-    ACCESS_DENIED = "access_denied", _("Access denied")
-    EMPLOYEE_CREATED = "employee_created", _("Employee added")
-    EMPLOYEE_UPDATED = "employee_updated", _("Employee changed")
-    PROFILE_UPDATED = "profile_updated", _("Own profile changed")
-    UNIT_CREATED = "unit_created", _("Org unit added")
-    POSITION_SCOPE_CHANGED = "position_scope_changed", _("Data scope of a position changed")
-    WORK_DELEGATED = "work_delegated", _("Work handed over")
-    DELEGATION_REVOKED = "delegation_revoked", _("Delegation revoked")
-    API_TOKEN_CREATED = "api_token_created", _("API token created")
-    API_TOKEN_REVOKED = "api_token_revoked", _("API token revoked")
-
-
 class AuditEvent(models.Model):
     """Security and business events: logins, failed logins, denied access, business actions.
 
@@ -32,7 +15,7 @@ class AuditEvent(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("actor"), null=True, blank=True, on_delete=models.SET_NULL
     )
     actor_name = models.CharField(_("actor name"), max_length=150, blank=True)
-    action = models.CharField(_("action"), max_length=64, db_index=True, choices=AuditAction.choices)
+    action = models.CharField(_("action"), max_length=64, db_index=True)
     object_type = models.CharField(_("object type"), max_length=100, blank=True)
     object_id = models.CharField(_("object id"), max_length=64, blank=True)
     object_repr = models.CharField(_("object"), max_length=200, blank=True)
@@ -48,3 +31,9 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action}"
+
+    @property
+    def action_label(self) -> str:
+        from salesdesk.core.audit import action_label
+
+        return action_label(self.action)

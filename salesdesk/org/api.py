@@ -4,6 +4,7 @@ from datetime import date, datetime
 
 from django.shortcuts import get_object_or_404
 from ninja import Field, Path, Query, Router, Schema, Status
+from pydantic import BaseModel
 
 from salesdesk.core import selectors as core_selectors
 from salesdesk.core.access import DataScope, permission
@@ -38,14 +39,19 @@ class PositionOut(Schema):
     rank: int
 
 
-class EmployeeOut(Schema):
+class EmployeeOut(BaseModel):
+    """Validated from the flat rows of selectors.employee_rows: a plain pydantic model, because
+    ninja's Schema resolves every field through an attribute getter meant for ORM objects."""
+
     id: int
     employee_no: str
-    user: UserRef
-    email: str = Field(..., alias="user.email")
+    user_id: int
+    username: str
+    full_name: str
+    email: str
     unit_id: int
-    unit_name: str = Field(..., alias="unit.name")
-    role: Role = Field(..., alias="position.role")
+    unit_name: str
+    role: Role
     manager_id: int | None
     level: Level
     career_track: CareerTrack
@@ -260,13 +266,19 @@ def list_employees(request, filters: Query[EmployeeFilterIn], paging: Query[Page
             status=filters.status or "",
         ),
     )
-    return page_of(employees, paging)
+    return page_of(selectors.employee_rows(employees), paging)
+
+
+def _employee_row(request, employee_id: int) -> dict:
+    return get_object_or_404(
+        selectors.employee_rows(selectors.employee_detail_queryset(request.user)), id=employee_id
+    )
 
 
 @router.get("/org/employees/{employee_id}", response={200: EmployeeOut, **ERRORS})
 @permission("org.view_org")
 def get_employee(request, employee_id: int = ID):
-    return _employee(request, employee_id)
+    return _employee_row(request, employee_id)
 
 
 @router.post("/org/employees", response={201: EmployeeOut, **WRITE_ERRORS})
@@ -288,7 +300,7 @@ def create_employee(request, payload: EmployeeCreateIn):
         hire_date=payload.hire_date,
         probation_end=payload.probation_end,
     )
-    return Status(201, selectors.employee_detail_queryset(request.user).get(pk=employee.pk))
+    return Status(201, _employee_row(request, employee.pk))
 
 
 @router.patch("/org/employees/{employee_id}", response={200: EmployeeOut, **WRITE_ERRORS})
@@ -307,7 +319,7 @@ def update_employee(request, payload: EmployeeUpdateIn, employee_id: int = ID):
     services.update_employee(
         acting_user=request.user, employee=employee, expected_version=version, changes=data
     )
-    return selectors.employee_detail_queryset(request.user).get(pk=employee.pk)
+    return _employee_row(request, employee.pk)
 
 
 @router.get("/org/delegations", response={200: Page[DelegationOut], **ERRORS})

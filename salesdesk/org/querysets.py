@@ -8,7 +8,7 @@ from salesdesk.core import access
 
 class EmployeeQuerySet(models.QuerySet):
     def visible_to(self, user) -> "EmployeeQuerySet":
-        return self.filter(access.visible_q(user, owner="user"))
+        return self.filter(access.visible_q(user, owner="user", owner_unit="unit"))
 
     def active(self) -> "EmployeeQuerySet":
         return self.filter(status="active")

@@ -132,7 +132,12 @@ def update_employee(
     if "unit" in changes and not access.can(acting_user, "org.create_employee", changes["unit"]):
         raise BusinessRuleViolation(_("You cannot move people into that unit."), details={"field": "unit"})
     claim_version(employee, expected_version=expected_version, acting_user=acting_user)
-    user_changes = {k: changes.pop(k) for k in ("full_name", "email") if k in changes}
+    user_changes = {
+        k: v for k, v in changes.items() if k in ("full_name", "email") and getattr(employee.user, k) != v
+    }
+    changes = {
+        k: v for k, v in changes.items() if k not in ("full_name", "email") and getattr(employee, k) != v
+    }
     for field, value in changes.items():
         setattr(employee, field, value)
     _raise_problems(

@@ -85,7 +85,8 @@ def unit_create(request):
 @permission("org.view_org")
 def employee_list(request):
     form, filters = _filters(request)
-    page = page_slice(selectors.employee_list(request.user, filters), request.GET.get("page"))
+    employees = selectors.employee_list(request.user, filters).select_related("manager__user")
+    page = page_slice(employees, request.GET.get("page"))
     context = {
         "form": form,
         "page": page,
@@ -113,7 +114,7 @@ def employee_export(request):
     return stream_csv(
         "employees.csv",
         headers,
-        selectors.employee_list(request.user, filters),
+        selectors.employee_list(request.user, filters).select_related("manager__user"),
         lambda e: [
             e.employee_no,
             e.user.full_name,

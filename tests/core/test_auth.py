@@ -77,3 +77,12 @@ def test_logout_is_audited(org):
 def test_anonymous_visitors_are_sent_to_sign_in(org):
     response = Client().get(reverse("org:employee_list"))
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def test_the_audit_log_names_actions_in_the_readers_language(org, settings):
+    _login(Client(), "rep", "wrong-password")
+    client = Client()
+    client.force_login(org.admin)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    html = client.get(reverse("audit_log")).content.decode()
+    assert "登录失败" in html and "login_failed" in html

@@ -17,13 +17,11 @@ def test_rep_opens_and_closes_units_and_sees_only_themself(page, live_server, pe
     expect(tree).to_be_visible()
 
     # The whole structure is there (how the company is organised is no secret) ...
-    units = [
-        tree.locator(f'details[data-unit="{code}"]')
-        for code in ("HQ", "FIN", "EAST", "E1", "E2", "NORTH", "N1")
-    ]
-    for unit in units:
-        expect(unit).to_have_count(1)
-    hq, east, e1, n1 = (tree.locator(f'details[data-unit="{code}"]') for code in ("HQ", "EAST", "E1", "N1"))
+    codes = ("HQ", "FIN", "EAST", "E1", "E2", "NORTH", "N1")
+    unit = {code: tree.locator(f'details[data-unit="{code}"]') for code in codes}
+    for details in unit.values():
+        expect(details).to_have_count(1)
+    hq, east, e1, north, n1 = unit["HQ"], unit["EAST"], unit["E1"], unit["NORTH"], unit["N1"]
     expect_open(hq)
     expect_open(east, False)
     expect_open(e1, False)
@@ -39,9 +37,8 @@ def test_rep_opens_and_closes_units_and_sees_only_themself(page, live_server, pe
     assert own_link.get_attribute("href") == f"/org/employees/{personas.employees.rep.pk}/"
 
     # ... but of its people the rep sees only themself, wherever they look.
-    n1_summary = n1.locator(":scope > summary")
-    tree.locator('details[data-unit="NORTH"] > summary').click()
-    n1_summary.click()
+    north.locator(":scope > summary").click()
+    n1.locator(":scope > summary").click()
     expect_open(n1)
     expect(n1.locator("a.member")).to_have_count(0)
     expect(tree.locator("a.member")).to_have_count(1)

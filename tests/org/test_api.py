@@ -33,9 +33,9 @@ def test_employee_list_pages_without_a_total(personas, manager_api):
 
 def test_employee_list_filters(personas, manager_api):
     by_role = manager_api.get("/org/employees", params={"role": "supervisor"}).json()["items"]
-    assert {e["user"]["username"] for e in by_role} == {"supervisor", "supervisor_e2"}
+    assert {e["username"] for e in by_role} == {"supervisor", "supervisor_e2"}
     by_unit = manager_api.get("/org/employees", params={"unit": personas.units.e2.pk}).json()["items"]
-    assert {e["user"]["username"] for e in by_unit} == {"supervisor_e2", "rep_e2"}
+    assert {e["username"] for e in by_unit} == {"supervisor_e2", "rep_e2"}
 
 
 def test_invalid_input_answers_422_with_the_fields_named(personas, manager_api):
@@ -110,6 +110,7 @@ def test_session_callers_need_the_csrf_token_for_writes(personas, live_server):
 def test_list_query_counts_do_not_grow_with_rows_or_page_size(org):
     client = Client()
     client.force_login(org.director)
+    client.get("/")  # the first request of a session records when it was last seen
 
     def queries(url):
         with CaptureQueriesContext(connection) as captured:

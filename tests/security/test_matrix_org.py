@@ -140,8 +140,8 @@ def test_lists_searches_exports_and_details_show_exactly_the_permitted_employees
     personas, users, api = world
     failures = []
     for actor, expected in VISIBLE_EMPLOYEES.items():
-        listed = {item["user"]["username"] for item in api[actor].all_items("/org/employees")}
-        searched = {item["user"]["username"] for item in api[actor].all_items("/org/employees", q="rep")}
+        listed = {item["username"] for item in api[actor].all_items("/org/employees")}
+        searched = {item["username"] for item in api[actor].all_items("/org/employees", q="rep")}
         page = _page_client(users[actor])
         exported = _usernames_in_csv(b"".join(page.get(reverse("org:employee_export")).streaming_content))
         html = page.get(reverse("org:employee_list")).content.decode()
