@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -33,7 +34,9 @@ class LeadStatus(models.TextChoices):
 
 
 class Lead(VersionedModel):
-    company = models.ForeignKey(Company, verbose_name=_("company"), on_delete=models.PROTECT, related_name="+")
+    company = models.ForeignKey(
+        Company, verbose_name=_("company"), on_delete=models.PROTECT, related_name="+"
+    )
     external_id = models.CharField(_("external id"), max_length=64, null=True, blank=True)
     company_name = models.CharField(_("company name"), max_length=200)
     contact_name = models.CharField(_("contact name"), max_length=100, blank=True)
@@ -42,24 +45,44 @@ class Lead(VersionedModel):
     email = models.EmailField(_("email"), blank=True)
     region = models.CharField(_("province / region"), max_length=100, blank=True)
     industry = models.CharField(_("industry"), max_length=100, blank=True)
-    source = models.CharField(_("source"), max_length=20, choices=LeadSource.choices, default=LeadSource.OTHER)
+    source = models.CharField(
+        _("source"), max_length=20, choices=LeadSource.choices, default=LeadSource.OTHER
+    )
     campaign = models.CharField(_("campaign"), max_length=200, blank=True)
     need = models.TextField(_("need"), blank=True)
-    estimated_amount = models.DecimalField(_("estimated amount"), max_digits=18, decimal_places=2, null=True, blank=True)
+    estimated_amount = models.DecimalField(
+        _("estimated amount"), max_digits=18, decimal_places=2, null=True, blank=True
+    )
     team = models.ForeignKey(
-        OrgUnit, verbose_name=_("team"), null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        OrgUnit,
+        verbose_name=_("team"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         help_text=_("Unassigned leads of a team are handed out round-robin."),
     )
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("owner"), null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="leads",
     )
     status = models.CharField(_("status"), max_length=20, choices=LeadStatus.choices, default=LeadStatus.NEW)
     disqualify_reason = models.CharField(_("reason"), max_length=200, blank=True)
     customer = models.ForeignKey(
-        Customer, verbose_name=_("customer"), null=True, blank=True, on_delete=models.PROTECT, related_name="leads"
+        Customer,
+        verbose_name=_("customer"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="leads",
     )
-    created_at = models.DateTimeField(_("created at"), db_index=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
+    # When the current owner got the lead: round-robin hands the next one to the rep after the last.
+    assigned_at = models.DateTimeField(_("assigned at"), null=True, blank=True)
     converted_at = models.DateTimeField(_("converted at"), null=True, blank=True)
 
     objects = LeadQuerySet.as_manager()
@@ -72,9 +95,15 @@ class Lead(VersionedModel):
         constraints = [
             models.UniqueConstraint(fields=["company", "external_id"], name="lead_external_id_unique"),
         ]
+        indexes = [models.Index(fields=["team", "assigned_at"], name="lead_team_assigned_idx")]
 
     def __str__(self) -> str:
         return self.company_name
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("pipeline:lead_detail", args=[self.pk])
 
 
 class ForecastCategory(models.TextChoices):
@@ -94,14 +123,20 @@ class StageOutcome(models.TextChoices):
 class Stage(models.Model):
     """A pipeline stage, configurable per company. Exactly one won and one lost stage close deals."""
 
-    company = models.ForeignKey(Company, verbose_name=_("company"), on_delete=models.CASCADE, related_name="+")
+    company = models.ForeignKey(
+        Company, verbose_name=_("company"), on_delete=models.CASCADE, related_name="+"
+    )
     code = models.CharField(_("code"), max_length=30)
     name = models.CharField(_("name"), max_length=50)
     name_en = models.CharField(_("English name"), max_length=50)
     position = models.PositiveSmallIntegerField(_("order"))
     probability = models.PositiveSmallIntegerField(_("probability (%)"))
-    forecast_category = models.CharField(_("forecast category"), max_length=20, choices=ForecastCategory.choices)
-    outcome = models.CharField(_("outcome"), max_length=10, choices=StageOutcome.choices, default=StageOutcome.OPEN)
+    forecast_category = models.CharField(
+        _("forecast category"), max_length=20, choices=ForecastCategory.choices
+    )
+    outcome = models.CharField(
+        _("outcome"), max_length=10, choices=StageOutcome.choices, default=StageOutcome.OPEN
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -123,8 +158,12 @@ class Stage(models.Model):
 
 
 class LossReason(models.Model):
-    company = models.ForeignKey(Company, verbose_name=_("company"), on_delete=models.CASCADE, related_name="+")
+    company = models.ForeignKey(
+        Company, verbose_name=_("company"), on_delete=models.CASCADE, related_name="+"
+    )
+    code = models.CharField(_("code"), max_length=30, blank=True)
     name = models.CharField(_("name"), max_length=100)
+    name_en = models.CharField(_("English name"), max_length=100, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -134,26 +173,42 @@ class LossReason(models.Model):
         constraints = [models.UniqueConstraint(fields=["company", "name"], name="loss_reason_unique")]
 
     def __str__(self) -> str:
-        return self.name
+        from django.utils.translation import get_language
+
+        return self.name_en if self.name_en and (get_language() or "").startswith("en") else self.name
 
 
 class Opportunity(VersionedModel):
-    company = models.ForeignKey(Company, verbose_name=_("company"), on_delete=models.PROTECT, related_name="+")
+    company = models.ForeignKey(
+        Company, verbose_name=_("company"), on_delete=models.PROTECT, related_name="+"
+    )
     external_id = models.CharField(_("external id"), max_length=64, null=True, blank=True)
     name = models.CharField(_("name"), max_length=200)
     # Imported deals may come without a customer (early prospecting); new ones always have one.
     customer = models.ForeignKey(
-        Customer, verbose_name=_("customer"), null=True, blank=True, on_delete=models.PROTECT,
+        Customer,
+        verbose_name=_("customer"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="opportunities",
     )
     contact = models.ForeignKey(
         Contact, verbose_name=_("contact"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("owner"), on_delete=models.PROTECT, related_name="opportunities"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.PROTECT,
+        related_name="opportunities",
     )
     lead = models.ForeignKey(
-        Lead, verbose_name=_("lead"), null=True, blank=True, on_delete=models.SET_NULL, related_name="opportunities"
+        Lead,
+        verbose_name=_("lead"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="opportunities",
     )
     stage = models.ForeignKey(Stage, verbose_name=_("stage"), on_delete=models.PROTECT, related_name="+")
     amount = models.DecimalField(_("amount"), max_digits=18, decimal_places=2, default=0)
@@ -163,7 +218,12 @@ class Opportunity(VersionedModel):
     closed_on = models.DateField(_("closed on"), null=True, blank=True, db_index=True)
     competitor = models.CharField(_("competitor"), max_length=200, blank=True)
     loss_reason = models.ForeignKey(
-        LossReason, verbose_name=_("loss reason"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        LossReason,
+        verbose_name=_("loss reason"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     loss_note = models.TextField(_("loss note"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -182,6 +242,7 @@ class Opportunity(VersionedModel):
         ]
         indexes = [
             models.Index(fields=["owner", "closed_on"], name="opportunity_owner_closed_idx"),
+            models.Index(fields=["customer", "closed_on"], name="opp_customer_closed_idx"),
             models.Index(fields=["company", "stage", "closed_on"], name="opportunity_stage_closed_idx"),
         ]
 
@@ -196,7 +257,9 @@ class Opportunity(VersionedModel):
 
 class OpportunityLine(models.Model):
     opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="lines")
-    product = models.ForeignKey(Product, verbose_name=_("product"), on_delete=models.PROTECT, related_name="+")
+    product = models.ForeignKey(
+        Product, verbose_name=_("product"), on_delete=models.PROTECT, related_name="+"
+    )
     quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=2, default=1)
     unit_price = models.DecimalField(_("unit price"), max_digits=18, decimal_places=2)
     amount = models.DecimalField(_("amount"), max_digits=18, decimal_places=2)
@@ -219,8 +282,10 @@ class StageChange(models.Model):
     opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="stage_changes")
     from_stage = models.ForeignKey(Stage, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     to_stage = models.ForeignKey(Stage, on_delete=models.PROTECT, related_name="+")
-    changed_at = models.DateTimeField(db_index=True)
-    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    changed_at = models.DateTimeField(default=timezone.now, db_index=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["changed_at", "id"]
@@ -236,7 +301,9 @@ class CreditSplit(models.Model):
     read these; a deal without rows credits its owner fully."""
 
     opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="credit_splits")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.PROTECT, related_name="+"
+    )
     percent = models.DecimalField(_("share (%)"), max_digits=5, decimal_places=2)
 
     class Meta:
@@ -244,7 +311,9 @@ class CreditSplit(models.Model):
         verbose_name_plural = _("credit splits")
         constraints = [
             models.UniqueConstraint(fields=["opportunity", "user"], name="credit_split_once_per_person"),
-            models.CheckConstraint(condition=Q(percent__gt=0) & Q(percent__lte=100), name="credit_split_percent"),
+            models.CheckConstraint(
+                condition=Q(percent__gt=0) & Q(percent__lte=100), name="credit_split_percent"
+            ),
         ]
 
     def __str__(self) -> str:

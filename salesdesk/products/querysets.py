@@ -1,0 +1,25 @@
+from django.db import models
+from django.db.models import Q
+
+from salesdesk.core import access
+
+
+def company_id_of(user) -> int | None:
+    employee = getattr(user, "employee", None) if user is not None else None
+    return employee.company_id if employee is not None else None
+
+
+class ProductQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "ProductQuerySet":
+        """The catalogue of the user's company: everyone in sales reads it. A superuser without an
+        employee record sees every company's."""
+        profile = access.profile_of(user)
+        if profile is None:
+            return self.none()
+        company_id = company_id_of(user)
+        if company_id is None:
+            return self.all() if profile.is_admin else self.none()
+        return self.filter(Q(company_id=company_id))
+
+    def active(self) -> "ProductQuerySet":
+        return self.filter(is_active=True)

@@ -1,0 +1,40 @@
+"""Reads of the product catalogue, scoped to the user's company."""
+
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+from salesdesk.core.errors import BusinessRuleViolation
+from salesdesk.org.models import Company, User
+from salesdesk.products.models import Product
+
+
+@dataclass(frozen=True)
+class ProductFilters:
+    q: str = ""
+    series: str = ""
+    active: bool | None = None
+
+
+def product_list(user: User, filters: ProductFilters = ProductFilters()) -> QuerySet[Product]:
+    products = Product.objects.visible_to(user)
+    if filters.q:
+        products = products.filter(Q(name__icontains=filters.q) | Q(code__icontains=filters.q))
+    if filters.series:
+        products = products.filter(series=filters.series)
+    if filters.active is not None:
+        products = products.filter(is_active=filters.active)
+    return products.order_by("series", "name", "id")
+
+
+def product_detail_queryset(user: User) -> QuerySet[Product]:
+    return Product.objects.visible_to(user).select_related("updated_by")
+
+
+def company_of(user: User) -> Company:
+    """The company a user works for: new records belong to it."""
+    employee = getattr(user, "employee", None)
+    if employee is None:
+        raise BusinessRuleViolation(_("Only employees of a company can add records."))
+    return employee.company
