@@ -5,6 +5,7 @@ contacts, the visit log and the public pool (公海)."""
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -42,10 +43,14 @@ class ValueClass(models.TextChoices):
 
 
 class Customer(VersionedModel):
-    company = models.ForeignKey(Company, verbose_name=_("company"), on_delete=models.PROTECT, related_name="+")
+    company = models.ForeignKey(
+        Company, verbose_name=_("company"), on_delete=models.PROTECT, related_name="+"
+    )
     external_id = models.CharField(_("external id"), max_length=64, null=True, blank=True)
     # Basic information
     name = models.CharField(_("name"), max_length=200)
+    # The name folded for duplicate detection (rules.name_key): case, spaces and full-width forms ignored.
+    name_key = models.CharField(max_length=200, editable=False, default="")
     tax_id = models.CharField(_("tax id"), max_length=30, blank=True, help_text=_("统一社会信用代码"))
     industry = models.CharField(_("industry"), max_length=100, blank=True)
     region = models.CharField(_("province / region"), max_length=100, blank=True)
@@ -63,7 +68,9 @@ class Customer(VersionedModel):
     growth_potential = models.TextField(_("growth potential"), blank=True)
     business_policy = models.TextField(_("business policy"), blank=True)
     staff_count = models.PositiveIntegerField(_("staff"), null=True, blank=True)
-    annual_revenue = models.DecimalField(_("annual revenue (CNY)"), max_digits=18, decimal_places=2, null=True, blank=True)
+    annual_revenue = models.DecimalField(
+        _("annual revenue (CNY)"), max_digits=18, decimal_places=2, null=True, blank=True
+    )
     # Business status
     purchase_history = models.TextField(_("purchase history with us"), blank=True)
     competitor_relations = models.TextField(_("relations with competitors"), blank=True)
@@ -75,23 +82,38 @@ class Customer(VersionedModel):
     # Classifications
     tier = models.CharField(_("tier"), max_length=20, choices=Tier.choices, default=Tier.GENERAL)
     nature = models.CharField(_("nature"), max_length=20, choices=Nature.choices, default=Nature.ENTERPRISE)
-    lifecycle = models.CharField(_("lifecycle"), max_length=20, choices=Lifecycle.choices, default=Lifecycle.PROSPECT)
+    lifecycle = models.CharField(
+        _("lifecycle"), max_length=20, choices=Lifecycle.choices, default=Lifecycle.PROSPECT
+    )
     value_class = models.CharField(_("ABC class"), max_length=1, choices=ValueClass.choices, blank=True)
     # Ownership and the public pool: a customer without owner is in the pool.
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("owner"), null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="customers",
     )
     previous_owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("previous owner"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("previous owner"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     pooled_at = models.DateTimeField(_("in the pool since"), null=True, blank=True)
     last_follow_up_on = models.DateField(_("last follow-up"), null=True, blank=True)
+    # The day the pool clock and the visit plan count from: creation, the last follow-up, or the day
+    # the current owner got the customer (a claim or a reassignment restarts the clock).
+    activity_on = models.DateField(
+        _("last follow-up or assignment"), default=timezone.localdate, editable=False
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = CustomerQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["last_follow_up_on"])
+    history = HistoricalRecords(excluded_fields=["last_follow_up_on", "activity_on", "name_key"])
 
     class Meta:
         ordering = ["name", "id"]
@@ -108,7 +130,9 @@ class Customer(VersionedModel):
         ]
         indexes = [
             models.Index(fields=["company", "name"], name="customer_name_idx"),
-            models.Index(fields=["owner", "last_follow_up_on"], name="customer_owner_followup_idx"),
+            models.Index(fields=["company", "name_key"], name="customer_name_key_idx"),
+            models.Index(fields=["owner", "activity_on"], name="customer_owner_activity_idx"),
+            models.Index(fields=["company", "tier", "activity_on"], name="customer_tier_activity_idx"),
         ]
 
     def __str__(self) -> str:
@@ -134,11 +158,15 @@ class Department(models.TextChoices):
 
 
 class Contact(VersionedModel):
-    customer = models.ForeignKey(Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="contacts")
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="contacts"
+    )
     external_id = models.CharField(_("external id"), max_length=64, null=True, blank=True)
     name = models.CharField(_("name"), max_length=100)
     title = models.CharField(_("title"), max_length=100, blank=True)
-    department = models.CharField(_("department"), max_length=20, choices=Department.choices, default=Department.OTHER)
+    department = models.CharField(
+        _("department"), max_length=20, choices=Department.choices, default=Department.OTHER
+    )
     phone = models.CharField(_("phone"), max_length=50, blank=True)
     email = models.EmailField(_("email"), blank=True)
     wechat = models.CharField(_("WeChat"), max_length=100, blank=True)
@@ -182,21 +210,33 @@ class VisitStatus(models.TextChoices):
 class Visit(models.Model):
     """A visit or follow-up: planned first, then done (or cancelled), with what came of it."""
 
-    customer = models.ForeignKey(Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="visits")
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="visits"
+    )
     contact = models.ForeignKey(
-        Contact, verbose_name=_("contact"), null=True, blank=True, on_delete=models.SET_NULL, related_name="visits"
+        Contact,
+        verbose_name=_("contact"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="visits",
     )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="visits"
     )
-    status = models.CharField(_("status"), max_length=20, choices=VisitStatus.choices, default=VisitStatus.PLANNED)
-    channel = models.CharField(_("channel"), max_length=20, choices=VisitChannel.choices, default=VisitChannel.ON_SITE)
+    status = models.CharField(
+        _("status"), max_length=20, choices=VisitStatus.choices, default=VisitStatus.PLANNED
+    )
+    channel = models.CharField(
+        _("channel"), max_length=20, choices=VisitChannel.choices, default=VisitChannel.ON_SITE
+    )
     planned_on = models.DateField(_("planned for"))
     done_on = models.DateField(_("done on"), null=True, blank=True)
     purpose = models.CharField(_("purpose"), max_length=300)
     outcome = models.TextField(_("outcome"), blank=True)
     next_step = models.CharField(_("next step"), max_length=300, blank=True)
     next_on = models.DateField(_("next date"), null=True, blank=True)
+    cancel_reason = models.CharField(_("reason for cancelling"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = VisitQuerySet.as_manager()
@@ -211,7 +251,10 @@ class Visit(models.Model):
                 condition=~Q(status="done") | Q(done_on__isnull=False), name="visit_done_has_date"
             ),
         ]
-        indexes = [models.Index(fields=["owner", "done_on"], name="visit_owner_done_idx")]
+        indexes = [
+            models.Index(fields=["owner", "done_on"], name="visit_owner_done_idx"),
+            models.Index(fields=["owner", "planned_on"], name="visit_owner_planned_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.customer} · {self.planned_on}"
@@ -221,11 +264,15 @@ class TierPolicy(models.Model):
     """How a tier is served, per company: the service plan, how often someone must follow up,
     and after how many days without follow-up the customer returns to the public pool."""
 
-    company = models.ForeignKey(Company, verbose_name=_("company"), on_delete=models.CASCADE, related_name="+")
+    company = models.ForeignKey(
+        Company, verbose_name=_("company"), on_delete=models.CASCADE, related_name="+"
+    )
     tier = models.CharField(_("tier"), max_length=20, choices=Tier.choices)
     service_plan = models.CharField(_("service plan"), max_length=300)
     visit_interval_days = models.PositiveSmallIntegerField(_("follow up every (days)"))
-    pool_after_days = models.PositiveSmallIntegerField(_("returns to the pool after (days without follow-up)"))
+    pool_after_days = models.PositiveSmallIntegerField(
+        _("returns to the pool after (days without follow-up)")
+    )
     warn_days_before = models.PositiveSmallIntegerField(_("warn the owner (days before)"), default=7)
 
     class Meta:
@@ -240,19 +287,29 @@ class TierPolicy(models.Model):
 class CustomerPolicy(models.Model):
     """Company-wide customer rules: ABC cut-offs and the pool's claim limits."""
 
-    company = models.OneToOneField(Company, verbose_name=_("company"), on_delete=models.CASCADE, related_name="+")
+    company = models.OneToOneField(
+        Company, verbose_name=_("company"), on_delete=models.CASCADE, related_name="+"
+    )
     # Cumulative shares of the last 12 months' won value: the top customers making up the first
     # `a_share` percent are A, up to `b_share` percent B, the rest C (Pareto).
     a_share = models.PositiveSmallIntegerField(_("A class: top share of value (%)"), default=70)
     b_share = models.PositiveSmallIntegerField(_("B class: up to share of value (%)"), default=90)
-    pool_claim_cap = models.PositiveSmallIntegerField(_("most customers a rep may hold from the pool"), default=50)
-    pool_cooldown_days = models.PositiveSmallIntegerField(_("days before a former owner may claim again"), default=30)
+    # Stricter than "customers held from the pool": every claim in the last 30 days counts, even one
+    # released again, so claiming and releasing cannot get round the cap.
+    pool_claim_cap = models.PositiveSmallIntegerField(
+        _("most claims from the pool per rep in 30 days"), default=50
+    )
+    pool_cooldown_days = models.PositiveSmallIntegerField(
+        _("days before a former owner may claim again"), default=30
+    )
 
     class Meta:
         verbose_name = _("customer policy")
         verbose_name_plural = _("customer policies")
         constraints = [
-            models.CheckConstraint(condition=Q(a_share__lt=models.F("b_share")) & Q(b_share__lte=100), name="abc_cutoffs_ordered"),
+            models.CheckConstraint(
+                condition=Q(a_share__lt=models.F("b_share")) & Q(b_share__lte=100), name="abc_cutoffs_ordered"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -271,15 +328,40 @@ class OwnershipReason(models.TextChoices):
 class OwnershipChange(models.Model):
     """Every change of a customer's owner, including moves in and out of the pool."""
 
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="ownership_changes")
-    from_owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    to_owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    reason = models.CharField(max_length=20, choices=OwnershipReason.choices)
-    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    changed_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="ownership_changes"
+    )
+    from_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("from"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    to_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("to"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reason = models.CharField(_("reason"), max_length=20, choices=OwnershipReason.choices)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    changed_at = models.DateTimeField(_("changed at"), auto_now_add=True, db_index=True)
 
     class Meta:
         ordering = ["-changed_at", "-id"]
+        indexes = [models.Index(fields=["to_owner", "reason", "changed_at"], name="ownership_claims_idx")]
         verbose_name = _("ownership change")
         verbose_name_plural = _("ownership changes")
 
