@@ -11,10 +11,10 @@ from ninja.security import APIKeyHeader, HttpBearer, django_auth
 
 from salesdesk.core import access
 from salesdesk.core.errors import SalesDeskError
-from salesdesk.org import services as org_services
 from salesdesk.customers.api import router as customers_router
 from salesdesk.imports.api import router as imports_router
 from salesdesk.metrics.api import router as metrics_router
+from salesdesk.org import services as org_services
 from salesdesk.org.api import router as org_router
 from salesdesk.pipeline.api import router as pipeline_router
 from salesdesk.products.api import router as products_router

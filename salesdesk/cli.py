@@ -126,11 +126,15 @@ def build_parser() -> argparse.ArgumentParser:
     admin.add_argument("--email", default="")
     admin.set_defaults(func=cmd_createadmin)
 
-    metrics = sub.add_parser("metrics", help="compute a metric: salesdesk metrics --metric NAME --by employee --period 2026")
+    metrics = sub.add_parser(
+        "metrics", help="compute a metric: salesdesk metrics --metric NAME --by employee --period 2026"
+    )
     metrics.add_argument("rest", nargs=argparse.REMAINDER)
     metrics.set_defaults(func=lambda args: _command("metrics", args.rest))
 
-    importer = sub.add_parser("import", help="import a CSV/XLSX file: salesdesk import KIND FILE [--mapping F] [--dry-run]")
+    importer = sub.add_parser(
+        "import", help="import a CSV/XLSX file: salesdesk import KIND FILE [--mapping F] [--dry-run]"
+    )
     importer.add_argument("rest", nargs=argparse.REMAINDER)
     importer.set_defaults(func=lambda args: _command("import_data", args.rest))
 

@@ -3,14 +3,48 @@ from django.utils.translation import gettext_lazy as _
 
 from salesdesk.core import access
 
-# (label, url name, rule that must allow it, icon). The menu shows a role only what it may open.
+# Groups of (label, url name, rule that must allow it). The menu shows a role only what it may
+# open; a group with nothing left disappears.
 MENU = [
-    (_("Home"), "home", "core.signed_in", "home"),
-    (_("Org chart"), "org:chart", "org.view_org", "sitemap"),
-    (_("Employees"), "org:employee_list", "org.view_org", "users"),
-    (_("Delegations"), "org:delegation_list", "org.view_org", "arrows-exchange"),
-    (_("Positions & scopes"), "org:position_list", "org.configure_positions", "shield-lock"),
-    (_("Audit log"), "audit_log", "core.view_audit", "list-search"),
+    (_("Home"), "home", [(_("Home"), "home", "core.signed_in")]),
+    (
+        _("Customers"),
+        "building-store",
+        [
+            (_("Customers"), "customers:customer_list", "customers.view_customers"),
+            (_("Public pool"), "customers:pool", "customers.view_customers"),
+            (_("Visits"), "customers:visit_list", "customers.view_customers"),
+            (_("Visit report"), "customers:visit_report", "customers.view_customers"),
+        ],
+    ),
+    (
+        _("Pipeline"),
+        "layout-kanban",
+        [
+            (_("Deal board"), "pipeline:board", "pipeline.view_pipeline"),
+            (_("Opportunities"), "pipeline:opportunity_list", "pipeline.view_pipeline"),
+            (_("Leads"), "pipeline:lead_list", "pipeline.view_pipeline"),
+            (_("Products"), "products:product_list", "products.view_products"),
+        ],
+    ),
+    (
+        _("Organisation"),
+        "sitemap",
+        [
+            (_("Org chart"), "org:chart", "org.view_org"),
+            (_("Employees"), "org:employee_list", "org.view_org"),
+            (_("Delegations"), "org:delegation_list", "org.view_org"),
+            (_("Positions & scopes"), "org:position_list", "org.configure_positions"),
+        ],
+    ),
+    (
+        _("Data"),
+        "database",
+        [
+            (_("Imports"), "imports:job_list", "imports.run"),
+            (_("Audit log"), "audit_log", "core.view_audit"),
+        ],
+    ),
 ]
 
 
@@ -18,9 +52,15 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"menu": []}
-    menu = [
-        {"label": label, "url": reverse(name), "icon": icon, "active": request.path == reverse(name)}
-        for label, name, rule, icon in MENU
-        if access.can(user, rule)
-    ]
+    menu = []
+    for label, icon, entries in MENU:
+        items = [
+            {"label": item_label, "url": reverse(name), "active": request.path == reverse(name)}
+            for item_label, name, rule in entries
+            if access.can(user, rule)
+        ]
+        if items:
+            menu.append(
+                {"label": label, "icon": icon, "items": items, "active": any(i["active"] for i in items)}
+            )
     return {"menu": menu}
