@@ -25,6 +25,7 @@ MENU = [
             (_("Opportunities"), "pipeline:opportunity_list", "pipeline.view_pipeline"),
             (_("Leads"), "pipeline:lead_list", "pipeline.view_pipeline"),
             (_("Products"), "products:product_list", "products.view_products"),
+            (_("Metrics"), "metrics:explorer", "metrics.view"),
         ],
     ),
     (

@@ -6,3 +6,6 @@ class MetricsConfig(AppConfig):
     name = "salesdesk.metrics"
     label = "metrics"
     verbose_name = _("Metrics")
+
+    def ready(self) -> None:
+        from salesdesk.metrics import permissions  # noqa: F401  (registers the metrics rules)

@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from salesdesk.metrics import views
 
 app_name = "metrics"
-urlpatterns = []
+urlpatterns = [
+    path("", views.explorer, name="explorer"),
+]
