@@ -333,7 +333,7 @@ class OwnershipChange(models.Model):
     )
     from_owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("from"),
+        verbose_name=_("previous owner"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -341,7 +341,7 @@ class OwnershipChange(models.Model):
     )
     to_owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("to"),
+        verbose_name=_("new owner"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,

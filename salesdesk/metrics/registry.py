@@ -388,7 +388,7 @@ register(
         unit=MetricUnit.COUNT,
         description=_(
             "Number of deals in the won stage closed in the period. By employee and unit a split "
-            "deal counts by credit share (60% credit counts 0.6), so people add up to their units; "
+            "deal counts by credit share (a 60 percent credit counts 0.6), so people add up to their units; "
             "by product, the won deals that include the product."
         ),
         groupings=DEAL_GROUPINGS,

@@ -144,7 +144,7 @@ class CareerTrack(models.TextChoices):
 
 
 class EmployeeStatus(models.TextChoices):
-    ACTIVE = "active", _("Active")
+    ACTIVE = "active", _("Employed")
     LEFT = "left", _("Left")
 
 
