@@ -86,13 +86,6 @@ def _command(name: str, rest: list[str]) -> None:
     execute_from_command_line(["salesdesk", name, *rest])
 
 
-def cmd_manage(args: argparse.Namespace) -> None:
-    _django()
-    from django.core.management import execute_from_command_line
-
-    execute_from_command_line(["salesdesk", *args.rest])
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="salesdesk", description="SalesDesk: the system a sales department runs on."
@@ -129,22 +122,30 @@ def build_parser() -> argparse.ArgumentParser:
     metrics = sub.add_parser(
         "metrics", help="compute a metric: salesdesk metrics --metric NAME --by employee --period 2026"
     )
-    metrics.add_argument("rest", nargs=argparse.REMAINDER)
-    metrics.set_defaults(func=lambda args: _command("metrics", args.rest))
+    metrics.add_argument("options", nargs="*", help="see: salesdesk metrics --help")
 
     importer = sub.add_parser(
         "import", help="import a CSV/XLSX file: salesdesk import KIND FILE [--mapping F] [--dry-run]"
     )
-    importer.add_argument("rest", nargs=argparse.REMAINDER)
-    importer.set_defaults(func=lambda args: _command("import_data", args.rest))
+    importer.add_argument("options", nargs="*", help="see: salesdesk import --help")
 
     manage = sub.add_parser("manage", help="any Django management command, e.g. 'salesdesk manage migrate'")
-    manage.add_argument("rest", nargs=argparse.REMAINDER)
-    manage.set_defaults(func=cmd_manage)
+    manage.add_argument("options", nargs="*", help="the command and its options")
     return parser
 
 
+# Subcommands whose options belong to a management command: everything after the name is passed on.
+PASS_THROUGH = {"metrics": "metrics", "import": "import_data", "manage": None}
+
+
 def main(argv: list[str] | None = None) -> None:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] in PASS_THROUGH:
+        name, rest = PASS_THROUGH[argv[0]], argv[1:]
+        if name is None:  # salesdesk manage COMMAND [options]
+            name, rest = (rest[0], rest[1:]) if rest else ("help", [])
+        _command(name, rest)
+        return
     args = build_parser().parse_args(argv)
     args.func(args)
 
