@@ -20,11 +20,15 @@ from bench.scale import Scale
 
 def _steps():
     # Imported here: the generators import models, which need Django set up first.
-    from bench.datagen import org
+    from bench.datagen import org, sales
 
-    # (Scale field, how many exist, how to build them), in dependency order. Later: customers,
-    # deals, invoices, each owned by the people generated before them.
-    return [("employees", org.existing, org.build)]
+    # (Scale field, how many exist, how to build them), in dependency order: each kind is owned by
+    # (or refers to) the ones before it. A kind at 0 is not generated.
+    return [
+        ("employees", org.existing, org.build),
+        ("customers", sales.existing_customers, sales.build_customers),
+        ("opportunities", sales.existing_opportunities, sales.build_opportunities),
+    ]
 
 
 def ensure(scale: Scale) -> float | None:

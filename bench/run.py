@@ -19,13 +19,17 @@ from bench import scale as scales
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.splitlines()[0])
     parser.add_argument("scenario", help="the scenario's name, e.g. employee_list_api")
-    parser.add_argument("--repeat", type=int, default=30, metavar="R", help="timed repetitions (default: 30)")
-    parser.add_argument("--warmup", type=int, default=5, metavar="W", help="untimed first calls (default: 5)")
+    parser.add_argument(
+        "--repeat", type=int, metavar="R", help="timed repetitions (default: the scenario's, mostly 30)"
+    )
+    parser.add_argument(
+        "--warmup", type=int, metavar="W", help="untimed first calls (default: the scenario's, mostly 5)"
+    )
     parser.add_argument("--output", type=Path, help="where to write the JSON (default: bench/results/)")
     scales.add_arguments(parser)
     env.add_arguments(parser)
     args = parser.parse_args(argv)
-    if args.repeat < 1 or args.warmup < 0:
+    if (args.repeat is not None and args.repeat < 1) or (args.warmup is not None and args.warmup < 0):
         parser.error("--repeat must be at least 1 and --warmup at least 0")
     scale = scales.from_args(args)
     url = args.database_url or env.default_database_url(scale)

@@ -43,10 +43,20 @@ def _serve(address: str, workers: int) -> None:
 def cmd_demo(args: argparse.Namespace) -> None:
     _django({"DEBUG": "true"})
     from django.conf import settings
+    from django.utils import translation
 
+    from salesdesk import demo
+    from salesdesk.org.demo import DEMO_PASSWORD
+
+    if args.reset:
+        _manage("flush", "--no-input", "-v", "0")
     _manage("migrate", "--no-input", "-v", "0")
     _manage("collectstatic", "--no-input", "-v", "0")
-    _manage("seed_demo", "--seed", str(args.seed), *(["--reset"] if args.reset else []))
+    with translation.override("zh-hans"):
+        logins = demo.build_demo(args.seed)
+    print(f"\nDemo logins (password for all: {DEMO_PASSWORD})")
+    for login in logins:
+        print(f"  {login.username:<12} {login.role:<10} {login.full_name} · {login.unit}")
     if args.no_serve:
         return
     print(

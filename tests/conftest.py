@@ -14,6 +14,7 @@ import os
 from types import SimpleNamespace
 
 import pytest
+from playwright.sync_api import Page, sync_playwright
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
 # around it are still synchronous.
@@ -118,3 +119,63 @@ def finance(org):
 @pytest.fixture
 def outsider(org):
     return org.outsider
+
+
+# Browser fixtures, shared by tests/e2e and every app's test_browser.py (see tests/browser.py).
+
+
+@pytest.fixture(scope="session")
+def playwright():
+    with sync_playwright() as pw:
+        yield pw
+
+
+@pytest.fixture(scope="session")
+def browser(playwright):
+    from tests.browser import CHROMIUM, CHROMIUM_ARGS
+
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def personas(transactional_db, settings):
+    """The root conftest's personas, committed, so the live server's thread sees them.
+
+    Their passwords are re-hashed with a fast hasher: a real PBKDF2 check costs ~0.5 s per sign-in,
+    which over a few dozen sign-ins would be most of the run. The factories' cached PBKDF2 hash is
+    left alone, so the other test suites are unaffected."""
+    from django.contrib.auth.hashers import MD5PasswordHasher
+
+    from salesdesk.org.models import User
+    from tests.org.factories import PASSWORD
+
+    org = build_personas()
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    User.objects.update(password=MD5PasswordHasher().encode(PASSWORD, "e2e-salt"))
+    return org
+
+
+@pytest.fixture
+def new_page(browser, live_server):
+    """Open a page in a new browser context (a second person at another desk)."""
+    from tests.browser import DESKTOP, TIMEOUT_MS
+
+    contexts = []
+
+    def open_page(**context_options) -> Page:
+        options = {"base_url": live_server.url, "locale": "zh-CN", "viewport": DESKTOP, **context_options}
+        context = browser.new_context(**options)
+        context.set_default_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_page) -> Page:
+    return new_page()

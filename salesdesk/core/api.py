@@ -17,6 +17,12 @@ class ErrorOut(Schema):
     details: Any = None
 
 
+class UserRef(Schema):
+    id: int
+    username: str
+    full_name: str
+
+
 # The error answers every authenticated route can give.
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 WRITE_ERRORS = {**ERRORS, 409: ErrorOut}

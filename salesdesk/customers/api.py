@@ -11,7 +11,7 @@ from ninja import Field, Path, Query, Router, Schema, Status
 
 from salesdesk.core import periods
 from salesdesk.core.access import permission
-from salesdesk.core.api import ERRORS, MAX_ID, WRITE_ERRORS, InputSchema, Page, PageParams, page_of
+from salesdesk.core.api import ERRORS, MAX_ID, WRITE_ERRORS, InputSchema, Page, PageParams, UserRef, page_of
 from salesdesk.core.errors import BusinessRuleViolation
 from salesdesk.customers import rules, selectors, services
 from salesdesk.customers.models import (
@@ -28,12 +28,6 @@ from salesdesk.customers.models import (
 router = Router(tags=["customers"])
 ID = Path(..., ge=1, le=MAX_ID)
 PERIOD_KEY = r"^(19|20)\d{2}(-W(0[1-9]|[1-4]\d|5[0-3])|-(0[1-9]|1[0-2])|Q[1-4])?$"
-
-
-class UserRef(Schema):
-    id: int
-    username: str
-    full_name: str
 
 
 class CustomerOut(Schema):
@@ -288,7 +282,7 @@ class OutcomeOut(Schema):
     outcome: str
 
 
-class ReportRowOut(Schema):
+class VisitReportRowOut(Schema):
     owner: UserRef
     start: date
     planned: int
@@ -302,12 +296,12 @@ class ReportRowOut(Schema):
         return [{"customer": name, "outcome": outcome} for name, outcome in obj.outcomes]
 
 
-class ReportOut(Schema):
+class VisitReportOut(Schema):
     period: str
     start: date
     end: date
     by: str
-    rows: list[ReportRowOut]
+    rows: list[VisitReportRowOut]
 
 
 def _customer(request, customer_id: int):
@@ -378,7 +372,7 @@ def cancel_visit(request, payload: VisitCancelIn, visit_id: int = ID):
     return selectors.visit_detail_queryset(request.user).get(pk=visit_id)
 
 
-@router.get("/visit-report", response={200: ReportOut, **ERRORS})
+@router.get("/visit-report", response={200: VisitReportOut, **ERRORS})
 @permission("customers.view_customers")
 def visit_report(request, params: Query[ReportIn]):
     try:

@@ -135,7 +135,8 @@ def _labels(by: By, keys: list) -> dict[Any, str]:
     if not keys:
         return {}
     if by == By.EMPLOYEE:
-        return {user.pk: str(user) for user in User.objects.filter(pk__in=keys).only("full_name", "username")}
+        people = User.objects.filter(pk__in=keys).values_list("pk", "full_name", "username")
+        return {pk: full_name or username for pk, full_name, username in people}
     if by == By.UNIT:
         return dict(OrgUnit.objects.filter(pk__in=keys).values_list("pk", "name"))
     if by == By.CUSTOMER:

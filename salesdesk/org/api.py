@@ -8,18 +8,12 @@ from pydantic import BaseModel
 
 from salesdesk.core import selectors as core_selectors
 from salesdesk.core.access import DataScope, permission
-from salesdesk.core.api import ERRORS, MAX_ID, WRITE_ERRORS, InputSchema, Page, PageParams, page_of
+from salesdesk.core.api import ERRORS, MAX_ID, WRITE_ERRORS, InputSchema, Page, PageParams, UserRef, page_of
 from salesdesk.org import selectors, services
 from salesdesk.org.models import CareerTrack, EmployeeStatus, Level, Role, UnitKind
 
 router = Router(tags=["organisation"])
 ID = Path(..., ge=1, le=MAX_ID)
-
-
-class UserRef(Schema):
-    id: int
-    username: str
-    full_name: str
 
 
 class UnitOut(Schema):

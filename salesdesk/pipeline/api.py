@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import Field, Path, Query, Router, Schema, Status
+from pydantic import BaseModel
 
 from salesdesk.core.access import permission
 from salesdesk.core.api import ERRORS, MAX_ID, WRITE_ERRORS, InputSchema, Page, PageParams, page_of
@@ -171,6 +172,30 @@ class OpportunityOut(Schema):
     @staticmethod
     def resolve_customer_name(obj) -> str | None:
         return obj.customer.name if obj.customer_id else None
+
+
+class OpportunityRowOut(BaseModel):
+    """A list row, validated from selectors.opportunity_rows (plain pydantic: ninja's Schema would
+    resolve every field through an attribute getter meant for ORM objects)."""
+
+    id: int
+    name: str
+    customer_id: int | None
+    customer_name: str | None = None
+    owner_id: int
+    lead_id: int | None
+    stage_id: int
+    stage_code: str
+    amount: Decimal
+    probability: int
+    expected_close_on: date | None
+    engaged_on: date
+    closed_on: date | None
+    competitor: str
+    loss_reason_id: int | None
+    loss_note: str
+    version: int
+    updated_at: datetime
 
 
 class OpportunityDetailOut(OpportunityOut):
@@ -384,7 +409,7 @@ def convert_lead(request, payload: ConvertIn, lead_id: int = ID):
     return Status(201, _fresh_deal(request, deal))
 
 
-@router.get("/opportunities", response={200: Page[OpportunityOut], **ERRORS})
+@router.get("/opportunities", response={200: Page[OpportunityRowOut], **ERRORS})
 @permission("pipeline.view_pipeline")
 def list_opportunities(request, filters: Query[OpportunityFilterIn], paging: Query[PageParams]):
     deals = selectors.opportunity_list(
@@ -399,7 +424,7 @@ def list_opportunities(request, filters: Query[OpportunityFilterIn], paging: Que
             outcome=filters.outcome or "",
         ),
     )
-    return page_of(deals, paging)
+    return page_of(selectors.opportunity_rows(deals), paging)
 
 
 @router.get("/opportunities/{opportunity_id}", response={200: OpportunityDetailOut, **ERRORS})

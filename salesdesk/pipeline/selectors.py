@@ -5,7 +5,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -159,6 +159,35 @@ def opportunity_list(user: User, filters: OpportunityFilters = OpportunityFilter
     if filters.outcome:
         deals = deals.filter(stage__outcome=filters.outcome)
     return deals.order_by("-engaged_on", "-id")
+
+
+# The fields of an opportunity row in the API list, read with .values(): building model objects
+# for four joined tables (a customer alone has forty columns) costs more than the query itself.
+OPPORTUNITY_ROW_FIELDS = (
+    "id",
+    "name",
+    "customer_id",
+    "owner_id",
+    "lead_id",
+    "stage_id",
+    "amount",
+    "probability",
+    "expected_close_on",
+    "engaged_on",
+    "closed_on",
+    "competitor",
+    "loss_reason_id",
+    "loss_note",
+    "version",
+    "updated_at",
+)
+
+
+def opportunity_rows(deals: QuerySet[Opportunity]) -> QuerySet:
+    """The same deals as flat rows (one dict each), for the API list."""
+    return deals.values(
+        *OPPORTUNITY_ROW_FIELDS, customer_name=F("customer__name"), stage_code=F("stage__code")
+    )
 
 
 def opportunity_detail_queryset(user: User) -> QuerySet[Opportunity]:

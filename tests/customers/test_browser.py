@@ -6,18 +6,18 @@ import pytest
 from playwright.sync_api import expect
 
 from salesdesk.customers.models import Customer, Visit
-from tests.customers.factories import pooled
 
 # The browser fixtures live in tests/e2e/conftest.py; importing them makes them available here.
-from tests.e2e.conftest import browser, login, new_page, page, personas, playwright  # noqa: F401
+from tests.browser import login
+from tests.customers.factories import pooled
 
 pytestmark = pytest.mark.e2e
 
 
 def test_a_rep_creates_a_customer_logs_a_visit_claims_from_the_pool_and_exports(
-    page,  # noqa: F811
+    page,
     live_server,
-    personas,  # noqa: F811
+    personas,
 ):
     pooled(personas.company, name="Pool Trading Co")
     login(page, live_server, "rep", language="en")

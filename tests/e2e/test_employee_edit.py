@@ -2,7 +2,7 @@ import pytest
 from playwright.sync_api import expect
 
 from salesdesk.org.models import Employee
-from tests.e2e.conftest import login
+from tests.browser import login
 
 pytestmark = pytest.mark.e2e
 

@@ -2,11 +2,11 @@ import pytest
 from django.utils import translation
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import login
+from tests.browser import login
 
 pytestmark = pytest.mark.e2e
 
-REP_MENU = ["Home", "Org chart", "Employees", "Delegations"]
+REP_MENU = ["Home", "Customers", "Pipeline", "Organisation"]  # the menu's top level
 
 
 def in_chinese(texts: list[str]) -> list[str]:
@@ -33,6 +33,7 @@ def test_language_switch_turns_the_pages_english_and_back(page, live_server, per
     expect(menu.locator(".nav-link-title")).to_have_text(REP_MENU)
 
     # The choice is remembered: it holds on the next page too.
+    menu.locator("a.dropdown-toggle", has_text="Organisation").click()
     menu.get_by_role("link", name="Employees").click()
     expect(page).to_have_url(f"{live_server.url}/org/employees/")
     expect(html).to_have_attribute("lang", "en")

@@ -1,7 +1,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import login
+from tests.browser import login
 
 pytestmark = pytest.mark.e2e
 
@@ -21,6 +21,7 @@ def test_phone_shows_collapsed_menu_that_opens_on_tap(new_page, live_server, per
 
     expect(menu).to_be_visible()
     expect(toggler).to_have_attribute("aria-expanded", "true")
+    menu.locator("a.dropdown-toggle", has_text="Organisation").tap()
     expect(menu.get_by_role("link", name="Employees")).to_be_visible()
     menu.get_by_role("link", name="Employees").tap()
     expect(page).to_have_url(f"{live_server.url}/org/employees/")

@@ -4,7 +4,7 @@ errors in the report table."""
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import browser, login, new_page, page, personas, playwright  # noqa: F401  (fixtures)
+from tests.browser import login
 
 pytestmark = pytest.mark.e2e
 
@@ -15,7 +15,7 @@ def _immediate_tasks(settings, tmp_path):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
-def test_upload_with_bad_rows_shows_progress_and_the_report(personas, page, live_server, tmp_path):  # noqa: F811
+def test_upload_with_bad_rows_shows_progress_and_the_report(personas, page, live_server, tmp_path):
     data = tmp_path / "products.csv"
     data.write_text("external_id,code,name,list_price\nP1,C1,Alpha,100\nP2,C2,Beta,abc\n", encoding="utf-8")
     login(page, live_server, "manager", language="en")

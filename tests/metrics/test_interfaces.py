@@ -9,6 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from salesdesk.metrics import selectors
 from tests.conftest import build_personas
@@ -93,7 +94,7 @@ def test_cli_scopes_with_as_and_company(org):
     ],
 )
 def test_cli_refuses_bad_input_with_exit_code_2(db, args, message):
-    with pytest.raises(CommandError) as error:
+    with translation.override("en"), pytest.raises(CommandError) as error:
         _run(*args)
     assert error.value.returncode == 2 and message in str(error.value)
 

@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from salesdesk.pipeline.models import Opportunity
-from tests.e2e.conftest import login
+from tests.browser import login
 from tests.pipeline import factories
 
 pytestmark = pytest.mark.e2e

@@ -67,3 +67,26 @@ def test_every_api_operation_refuses_anonymous_callers_with_401():
             response = Client().generic(method.upper(), url, "{}", content_type="application/json")
             assert response.status_code == 401, f"{method.upper()} {path}: {response.status_code}"
             assert response.json()["code"] == "unauthenticated"
+
+
+def test_api_schema_names_are_unique():
+    """OpenAPI components are named after the schema classes: two classes with one name would
+    silently document one shape for both."""
+    import inspect
+
+    from pydantic import BaseModel
+
+    seen: dict[str, type] = {}
+    for _prefix, router in api._routers:
+        for path_view in router.path_operations.values():
+            for operation in path_view.operations:
+                models = [*operation.response_models.values()]
+                for model in models:
+                    for field in getattr(model, "model_fields", {}).values():
+                        annotation = field.annotation
+                        for candidate in (annotation, *getattr(annotation, "__args__", ())):
+                            if inspect.isclass(candidate) and issubclass(candidate, BaseModel):
+                                name = candidate.__name__
+                                assert seen.setdefault(name, candidate) is candidate, (
+                                    f"two schemas named {name}"
+                                )
