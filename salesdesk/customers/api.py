@@ -319,10 +319,14 @@ def _new_owner(request, user_id: int):
 # Literal paths first: "/{customer_id}" would otherwise take "pool" for an id.
 
 
+class PoolFilterIn(InputSchema):
+    q: str = Field("", max_length=100, description="name, city or phone contains")
+
+
 @router.get("/pool", response={200: Page[CustomerOut], **ERRORS})
 @permission("customers.view_customers")
-def list_pool(request, paging: Query[PageParams], q: str = Query("", max_length=100)):
-    return page_of(selectors.pool(request.user, q), paging)
+def list_pool(request, filters: Query[PoolFilterIn], paging: Query[PageParams]):
+    return page_of(selectors.pool(request.user, filters.q), paging)
 
 
 @router.get("/pool-warnings", response={200: Page[CustomerDetailOut], **ERRORS})

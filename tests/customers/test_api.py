@@ -121,3 +121,12 @@ def timedelta_days(days):
     from datetime import timedelta
 
     return timedelta(days=days)
+
+
+def test_pool_search_refuses_nul_characters(transactional_db, live_server):
+    from tests.conftest import build_personas
+    from tests.http import ApiClient
+
+    personas = build_personas()
+    response = ApiClient.for_user(live_server, personas.rep).get("/customers/pool", params={"q": "a\x00b"})
+    assert response.status_code == 422
