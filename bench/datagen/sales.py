@@ -12,7 +12,7 @@ customer's owner (a pooled customer's deals to the previous owner). 3 % of won d
 60 / 40 with a colleague (CreditSplit rows). No lines, stage changes, or history rows: no bench
 scenario reads them, and they would triple the generation time.
 
-Rows go in through bench.datagen.bulk (COPY / executemany), deterministic for the seed.
+Rows go in through salesdesk.core.bulk (COPY / executemany), deterministic for the seed.
 """
 
 import random
@@ -22,10 +22,10 @@ from decimal import Decimal
 from django.db import models, transaction
 from faker import Faker
 
-from bench.datagen import bulk
 from bench.datagen import org as org_data
 from bench.env import BenchSetupError
 from bench.scale import Scale
+from salesdesk.core import bulk
 from salesdesk.customers import rules as customer_rules
 from salesdesk.customers import services as customer_services
 from salesdesk.customers.models import Customer, Lifecycle, Nature, Tier

@@ -23,12 +23,12 @@ from django.core.files import File
 from django.db import connection, transaction
 from django.utils import timezone
 
-from bench.datagen import bulk
 from bench.datagen import org as org_data
 from bench.datagen import sales as sales_data
 from bench.env import VAR_DIR, BenchSetupError
 from bench.harness import Case, Scenario, register
 from bench.scale import Scale
+from salesdesk.core import bulk
 from salesdesk.core.access import visible_q
 from salesdesk.customers.models import Customer
 from salesdesk.imports import services as imports

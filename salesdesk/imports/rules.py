@@ -146,6 +146,10 @@ def parse_date(value: Any) -> date | None:
         raise Invalid(NOT_A_DATE)
     raw = str(value).strip()
     candidate = raw.split("T")[0].split(" ")[0] if re.match(r"^\d{4}-\d{1,2}-\d{1,2}[T ]", raw) else raw
+    try:
+        return date.fromisoformat(candidate)  # the usual case, ten times faster than strptime
+    except ValueError:
+        pass
     for fmt in _DATE_FORMATS:
         try:
             return datetime.strptime(candidate, fmt).date()

@@ -43,6 +43,22 @@ def test_reimport_updates_and_never_duplicates(org):
     assert (product.list_price, product.version) == (150, 2)
 
 
+def test_imported_and_reimported_records_keep_their_history(org):
+    first = run(org.manager, "products", GOOD)
+    second = run(org.manager, "products", GOOD.replace("Alpha,100", "Alpha,150"))
+    product = Product.objects.get(external_id="P1")
+    history = list(
+        product.history.order_by("history_id").values_list(
+            "history_type", "list_price", "version", "history_user", "history_change_reason"
+        )
+    )
+    assert history == [
+        ("+", 100, 1, org.manager.pk, f"import #{first.pk}"),
+        ("~", 150, 2, org.manager.pk, f"import #{second.pk}"),
+    ]
+    assert Product.history.count() == 4
+
+
 def test_the_same_key_twice_in_a_file_is_an_error(org):
     job = run(org.manager, "products", GOOD + "P1,C9,Other,1\n")
     assert _errors(job) == [(4, "external_id", "P1", "the same key is already in row 2")]

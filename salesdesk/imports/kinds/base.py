@@ -1,5 +1,6 @@
 """What every import kind shares: its fields, the context a run carries, and the set-based
-write (bulk_create new rows, bulk_update matched ones, with history rows, in chunks)."""
+write: new rows by COPY / executemany (salesdesk.core.bulk), matched ones by bulk_update, and
+their history rows copied inside the database."""
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -9,8 +10,8 @@ from typing import Any
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_noop
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from salesdesk.core import bulk
 from salesdesk.imports.rules import Invalid, Reason
 from salesdesk.org.models import Company, Employee, User
 
@@ -161,31 +162,30 @@ class Kind:
                 setattr(obj, name, values[name])
 
     def write(self, ctx: Context, created: list, updated: list) -> None:
-        for obj in updated:
-            if hasattr(obj, "version"):
-                obj.version += 1
-                obj.updated_by = ctx.acting_user
-                obj.updated_at = ctx.now
+        history = {"user_id": ctx.acting_user.pk, "reason": ctx.change_reason, "when": ctx.now}
         if created:
-            bulk_create_with_history(
-                created,
-                self.model,
-                batch_size=BATCH,
-                default_user=ctx.acting_user,
-                default_change_reason=ctx.change_reason,
-                default_date=ctx.now,
+            bulk.insert_instances(self.model, created)
+            ids = dict(
+                fetch_by(
+                    self.existing_queryset(ctx).values_list(self.key_field, "pk"),
+                    self.key_field,
+                    (getattr(obj, self.key_field) for obj in created),
+                )
             )
+            for obj in created:
+                obj.pk = ids[getattr(obj, self.key_field)]
+                obj._state.adding = False
+            bulk.write_history(self.model, ids.values(), kind="+", **history)
         if updated:
-            extra = ("version", "updated_by", "updated_at") if hasattr(self.model, "version") else ()
-            bulk_update_with_history(
-                updated,
-                self.model,
-                [*self.update_fields, *extra],
-                batch_size=BATCH,
-                default_user=ctx.acting_user,
-                default_change_reason=ctx.change_reason,
-                default_date=ctx.now,
-            )
+            extra = ()
+            if hasattr(self.model, "version"):
+                extra = ("version", "updated_by", "updated_at")
+                for obj in updated:
+                    obj.version += 1
+                    obj.updated_by = ctx.acting_user
+                    obj.updated_at = ctx.now
+            self.model._default_manager.bulk_update(updated, [*self.update_fields, *extra], batch_size=BATCH)
+            bulk.write_history(self.model, (obj.pk for obj in updated), kind="~", **history)
         self.after_write(ctx, created, updated)
 
     def after_write(self, ctx: Context, created: list, updated: list) -> None:

@@ -6,8 +6,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
+from salesdesk.core import bulk
 from salesdesk.imports import rules
-from salesdesk.imports.kinds.base import BATCH, Context, Field, Kind, People, Row, RowError
+from salesdesk.imports.kinds.base import Context, Field, Kind, People, Row, RowError, chunks
 from salesdesk.imports.kinds.customers import CustomerRefs
 from salesdesk.imports.kinds.products import ProductRefs
 from salesdesk.org.models import OrgUnit
@@ -137,51 +138,33 @@ class OpportunityKind(Kind):
 
     def after_write(self, ctx: Context, created: list, updated: list) -> None:
         if updated:
-            OpportunityLine.objects.filter(
-                opportunity__in=[o.pk for o in updated if id(o) in self.lines]
-            ).delete()
-        OpportunityLine.objects.bulk_create(
+            for part in chunks([o.pk for o in updated if id(o) in self.lines]):
+                OpportunityLine.objects.filter(opportunity__in=part).delete()
+        bulk.insert(
+            OpportunityLine,
+            ["opportunity_id", "product_id", "quantity", "unit_price", "amount"],
             (
-                OpportunityLine(
-                    opportunity=o,
-                    product=self.lines[id(o)][0],
-                    quantity=1,
-                    unit_price=self.lines[id(o)][1],
-                    amount=self.lines[id(o)][1],
-                )
+                (o.pk, product.pk, 1, amount, amount)
                 for o in [*created, *updated]
                 if id(o) in self.lines
+                for product, amount in [self.lines[id(o)]]
             ),
-            batch_size=BATCH,
         )
         tz = timezone.get_current_timezone()
+        now = bulk.timestamp(ctx.now)
 
-        def moved_at(o: Opportunity) -> datetime:
+        def moved_at(o: Opportunity):
             day = o.closed_on or o.engaged_on
-            return timezone.make_aware(datetime.combine(day, datetime.min.time()), tz) if day else ctx.now
+            return bulk.timestamp(timezone.make_aware(datetime.combine(day, datetime.min.time()), tz))
 
-        changes = [
-            StageChange(
-                opportunity=o,
-                from_stage=None,
-                to_stage=o.stage,
-                changed_at=moved_at(o),
-                changed_by=ctx.acting_user,
-            )
-            for o in created
-        ]
+        changes = [(o.pk, None, o.stage_id, moved_at(o), ctx.acting_user.pk) for o in created]
         changes += [
-            StageChange(
-                opportunity=o,
-                from_stage_id=self.previous_stage[o.pk],
-                to_stage=o.stage,
-                changed_at=ctx.now,
-                changed_by=ctx.acting_user,
-            )
+            (o.pk, self.previous_stage[o.pk], o.stage_id, now, ctx.acting_user.pk)
             for o in updated
             if self.previous_stage.get(o.pk) != o.stage_id
         ]
-        StageChange.objects.bulk_create(changes, batch_size=BATCH)
+        columns = ["opportunity_id", "from_stage_id", "to_stage_id", "changed_at", "changed_by_id"]
+        bulk.insert(StageChange, columns, changes)
 
 
 def _lead_choices(choices) -> list[tuple[str, list[str]]]:
