@@ -98,6 +98,8 @@ INSTALLED_APPS = [
     "salesdesk.customers",
     "salesdesk.products",
     "salesdesk.pipeline",
+    "salesdesk.orders",
+    "salesdesk.receivables",
     "salesdesk.imports",
     "salesdesk.metrics",
 ]

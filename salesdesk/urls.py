@@ -10,6 +10,8 @@ urlpatterns = [
     path("customers/", include("salesdesk.customers.urls")),
     path("products/", include("salesdesk.products.urls")),
     path("pipeline/", include("salesdesk.pipeline.urls")),
+    path("orders/", include("salesdesk.orders.urls")),
+    path("receivables/", include("salesdesk.receivables.urls")),
     path("imports/", include("salesdesk.imports.urls")),
     path("metrics/", include("salesdesk.metrics.urls")),
     path("api/v1/", api.urls),

@@ -89,6 +89,21 @@ def visible_q(user, *, owner: str, unit: str | None = None, owner_unit: str | No
     return q
 
 
+def company_id_of(user) -> int | None:
+    employee = getattr(user, "employee", None) if user is not None else None
+    return employee.company_id if employee is not None else None
+
+
+def company_q(user, path: str = "company_id") -> Q:
+    """Records of the user's own company; a superuser without an employee record sees every
+    company. Combine with visible_q: scopes are about people, this is about tenants."""
+    company_id = company_id_of(user)
+    if company_id is None:
+        profile = profile_of(user)
+        return Q() if profile is not None and profile.is_admin else NOTHING
+    return Q(**{path: company_id})
+
+
 Predicate = Callable[[Any, Any], bool]
 _RULES: dict[str, Predicate] = {}
 
