@@ -14,8 +14,8 @@ from simple_history.models import HistoricalRecords
 
 from salesdesk.core.versioning import VersionedModel
 from salesdesk.customers.models import Customer
-from salesdesk.org.models import Company
 from salesdesk.orders.querysets import ContractQuerySet, OrderQuerySet
+from salesdesk.org.models import Company
 from salesdesk.pipeline.models import Opportunity
 from salesdesk.products.models import Product
 
