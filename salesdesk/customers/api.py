@@ -316,6 +316,73 @@ def _new_owner(request, user_id: int):
     return get_object_or_404(selectors.owner_candidates(request.user), user_id=user_id).user
 
 
+# Policies (directors and administrators)
+
+
+class TierPolicyOut(Schema):
+    tier: Tier
+    service_plan: str
+    visit_interval_days: int
+    pool_after_days: int
+    warn_days_before: int
+
+
+class CustomerPolicyOut(Schema):
+    a_share: int
+    b_share: int
+    pool_claim_cap: int
+    pool_cooldown_days: int
+
+
+class CustomerPoliciesOut(Schema):
+    policy: CustomerPolicyOut
+    tiers: list[TierPolicyOut]
+
+
+DAYS = {"ge": 0, "le": rules.MAX_POLICY_DAYS}
+
+
+class TierPolicyIn(InputSchema):
+    service_plan: str = Field(..., min_length=1, max_length=300)
+    visit_interval_days: int = Field(..., **DAYS, description="1 or more")
+    pool_after_days: int = Field(..., **DAYS)
+    warn_days_before: int = Field(..., **DAYS, description="fewer than pool_after_days")
+
+
+class CustomerPolicyIn(InputSchema):
+    a_share: int = Field(..., ge=0, le=100, description="below b_share")
+    b_share: int = Field(..., ge=0, le=100)
+    pool_claim_cap: int = Field(..., ge=0, le=rules.MAX_POOL_CLAIM_CAP, description="1 or more")
+    pool_cooldown_days: int = Field(..., **DAYS)
+
+
+def _policies(request) -> dict:
+    company = request.user.employee.company
+    services.ensure_customer_policies(company)
+    return {"policy": selectors.customer_policy(company.pk), "tiers": selectors.tier_policies(company.pk)}
+
+
+@router.get("/policies", response={200: CustomerPoliciesOut, **ERRORS})
+@permission("customers.configure_customers")
+def get_policies(request):
+    return _policies(request)
+
+
+@router.put("/policies", response={200: CustomerPoliciesOut, **WRITE_ERRORS})
+@permission("customers.configure_customers")
+def update_customer_policy(request, payload: CustomerPolicyIn):
+    policy = _policies(request)["policy"]
+    services.update_customer_policy(acting_user=request.user, policy=policy, changes=payload.model_dump())
+    return _policies(request)
+
+
+@router.put("/policies/tiers/{tier}", response={200: TierPolicyOut, **WRITE_ERRORS})
+@permission("customers.configure_customers")
+def update_tier_policy(request, payload: TierPolicyIn, tier: Tier):
+    policy = next(p for p in _policies(request)["tiers"] if p.tier == tier)
+    return services.update_tier_policy(acting_user=request.user, policy=policy, changes=payload.model_dump())
+
+
 # Literal paths first: "/{customer_id}" would otherwise take "pool" for an id.
 
 

@@ -25,6 +25,8 @@ class CustomersConfig(AppConfig):
                 "customers_returned_to_pool": _("Inactive customers returned to the pool"),
                 "value_classes_applied": _("ABC classes recomputed"),
                 "lifecycles_applied": _("Lifecycles recomputed"),
+                "tier_policy_updated": _("Tier policy changed"),
+                "customer_policy_updated": _("Customer policy changed"),
             }
         )
         from salesdesk.customers import permissions  # noqa: F401  (registers the customer rules)

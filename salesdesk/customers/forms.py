@@ -6,9 +6,11 @@ from django.utils.translation import gettext_lazy as _
 from salesdesk.customers.models import (
     Contact,
     Customer,
+    CustomerPolicy,
     Lifecycle,
     Nature,
     Tier,
+    TierPolicy,
     ValueClass,
     VisitChannel,
     VisitStatus,
@@ -193,3 +195,23 @@ class VisitReportForm(forms.Form):
         help_text=_("A week (2026-W31), month (2026-07), quarter (2026Q3) or year (2026)"),
     )
     by = forms.ChoiceField(label=_("Per"), choices=[("day", _("Day")), ("week", _("Week"))], required=False)
+
+
+# Settings (directors and administrators): the fields come from the models, labels included; the
+# rules between them (warning before the pool, A below B) are the service's.
+TIER_POLICY_FORM_FIELDS = ["service_plan", "visit_interval_days", "pool_after_days", "warn_days_before"]
+CUSTOMER_POLICY_FORM_FIELDS = ["a_share", "b_share", "pool_claim_cap", "pool_cooldown_days"]
+
+
+class TierPolicyForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields.update(forms.fields_for_model(TierPolicy, fields=TIER_POLICY_FORM_FIELDS))
+        _style(self)
+
+
+class CustomerPolicyForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields.update(forms.fields_for_model(CustomerPolicy, fields=CUSTOMER_POLICY_FORM_FIELDS))
+        _style(self)

@@ -82,3 +82,13 @@ def can_change_owner(user, customer) -> bool:
 def can_classify_customers(user, obj) -> bool:
     """Set ABC classes and lifecycles in bulk (the nightly job acts without a user)."""
     return _role(user) in {"director", "admin"}
+
+
+@access.rule("customers.configure_customers")
+def can_configure_customers(user, obj) -> bool:
+    """Tier service policies, pool rules and ABC cut-offs of the user's own company: directors and
+    admins. ``obj`` is a TierPolicy or CustomerPolicy (or None)."""
+    company_id = company_id_of(user)
+    if _role(user) not in {"director", "admin"} or company_id is None:
+        return False
+    return obj is None or obj.company_id == company_id

@@ -129,3 +129,55 @@ def completion_problems(
     if next_on is not None and next_on <= done_on:
         problems["next_on"] = _("The next date must come after the visit.")
     return problems
+
+
+# Limits of the policy settings: ten years is longer than any follow-up rhythm a sales team keeps,
+# and they keep the values inside the database's small-integer columns.
+MAX_POLICY_DAYS = 3650
+MAX_POOL_CLAIM_CAP = 1000
+
+
+def tier_policy_problems(
+    *, service_plan: str, visit_interval_days: int, pool_after_days: int, warn_days_before: int
+) -> dict[str, str]:
+    """Field → reason for a tier's service settings. Someone follows up at least every day; the owner
+    is warned before the customer returns to the pool, so the warning days are fewer than the days
+    until it returns."""
+    problems: dict[str, str] = {}
+    if not service_plan.strip():
+        problems["service_plan"] = _("Describe the service plan of the tier.")
+    if not 1 <= visit_interval_days <= MAX_POLICY_DAYS:
+        problems["visit_interval_days"] = _("The follow-up interval must be from 1 to %(max)s days.") % {
+            "max": MAX_POLICY_DAYS
+        }
+    if not 1 <= pool_after_days <= MAX_POLICY_DAYS:
+        problems["pool_after_days"] = _(
+            "The days before a customer returns to the pool must be from 1 to %(max)s."
+        ) % {"max": MAX_POLICY_DAYS}
+    elif not 0 <= warn_days_before < pool_after_days:
+        problems["warn_days_before"] = _(
+            "The owner must be warned before the customer returns to the pool: "
+            "warn fewer days before than the %(days)s days it takes."
+        ) % {"days": pool_after_days}
+    return problems
+
+
+def customer_policy_problems(
+    *, a_share: int, b_share: int, pool_claim_cap: int, pool_cooldown_days: int
+) -> dict[str, str]:
+    """Field → reason for the company's customer policy: ABC cut-offs with A below B and B at most
+    the whole value (100), at least one claim from the pool per rep, a cooling-off of zero or more days."""
+    problems: dict[str, str] = {}
+    if not 0 <= a_share < b_share:
+        problems["a_share"] = _("The A cut-off must be below the B cut-off.")
+    if not 0 < b_share <= 100:
+        problems["b_share"] = _("The B cut-off must be at most 100.")
+    if not 1 <= pool_claim_cap <= MAX_POOL_CLAIM_CAP:
+        problems["pool_claim_cap"] = _("Allow from 1 to %(max)s claims from the pool.") % {
+            "max": MAX_POOL_CLAIM_CAP
+        }
+    if not 0 <= pool_cooldown_days <= MAX_POLICY_DAYS:
+        problems["pool_cooldown_days"] = _("The cooling-off period must be from 0 to %(max)s days.") % {
+            "max": MAX_POLICY_DAYS
+        }
+    return problems

@@ -17,6 +17,7 @@ from salesdesk.customers.models import (
     Customer,
     CustomerPolicy,
     OwnershipChange,
+    Tier,
     TierPolicy,
     Visit,
     VisitStatus,
@@ -187,6 +188,13 @@ def owner_candidates(user: User) -> QuerySet[Employee]:
 
 def customer_policy(company_id: int) -> CustomerPolicy | None:
     return CustomerPolicy.objects.filter(company_id=company_id).first()
+
+
+def tier_policies(company_id: int | None) -> list[TierPolicy]:
+    """The company's tier policies in the tiers' own order (strategic first)."""
+    order = {tier: index for index, tier in enumerate(Tier.values)}
+    policies = TierPolicy.objects.filter(company_id=company_id)
+    return sorted(policies, key=lambda p: order.get(p.tier, len(order)))
 
 
 @dataclass

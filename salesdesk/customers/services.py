@@ -592,3 +592,56 @@ def apply_lifecycles(*, company: Company, lifecycles: dict[int, str], acting_use
         acting_user=acting_user,
         action="lifecycles_applied",
     )
+
+
+# Policies (directors and administrators)
+
+TIER_POLICY_FIELDS = frozenset({"service_plan", "visit_interval_days", "pool_after_days", "warn_days_before"})
+CUSTOMER_POLICY_FIELDS = frozenset({"a_share", "b_share", "pool_claim_cap", "pool_cooldown_days"})
+
+
+def _changed_fields(record, allowed: frozenset[str], changes: dict[str, Any]) -> dict[str, Any]:
+    """Every allowed field's new value: the change where given, else the record's current one."""
+    unknown = set(changes) - allowed
+    if unknown:
+        raise BusinessRuleViolation(_("These fields cannot be changed here: %s") % ", ".join(sorted(unknown)))
+    return {field: changes.get(field, getattr(record, field)) for field in allowed}
+
+
+def _save_changes(record, new: dict[str, Any]) -> dict[str, list]:
+    changed = {f: [getattr(record, f), v] for f, v in new.items() if getattr(record, f) != v}
+    for field, value in new.items():
+        setattr(record, field, value)
+    record.save()
+    return changed
+
+
+@transaction.atomic
+def update_tier_policy(*, acting_user: User, policy: TierPolicy, changes: dict[str, Any]) -> TierPolicy:
+    """Change how a tier is served: its service plan, follow-up interval, days until an unattended
+    customer returns to the pool and how many days before that the owner is warned. Tonight's pool
+    job and every list read the new values."""
+    access.require(acting_user, "customers.configure_customers", policy)
+    policy = TierPolicy.objects.select_for_update().get(pk=policy.pk)
+    new = _changed_fields(policy, TIER_POLICY_FIELDS, changes)
+    new["service_plan"] = new["service_plan"].strip()
+    _raise_problems(rules.tier_policy_problems(**new))
+    changed = _save_changes(policy, new)
+    audit.record(
+        acting_user, "tier_policy_updated", policy, details={"tier": policy.tier, "changes": changed}
+    )
+    return policy
+
+
+@transaction.atomic
+def update_customer_policy(
+    *, acting_user: User, policy: CustomerPolicy, changes: dict[str, Any]
+) -> CustomerPolicy:
+    """Change the company's ABC cut-offs and the public pool's claim cap and cooling-off days."""
+    access.require(acting_user, "customers.configure_customers", policy)
+    policy = CustomerPolicy.objects.select_for_update().get(pk=policy.pk)
+    new = _changed_fields(policy, CUSTOMER_POLICY_FIELDS, changes)
+    _raise_problems(rules.customer_policy_problems(**new))
+    changed = _save_changes(policy, new)
+    audit.record(acting_user, "customer_policy_updated", policy, details={"changes": changed})
+    return policy

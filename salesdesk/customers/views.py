@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.forms.models import model_to_dict
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -47,6 +48,7 @@ def customer_list(request):
         "query": query.urlencode(),
         "today": timezone.localdate(),
         "can_create": access.can(request.user, "customers.create_customer"),
+        "can_configure": access.can(request.user, "customers.configure_customers"),
     }
     template = "customers/_customer_rows.html" if request.htmx else "customers/customer_list.html"
     return render(request, template, context)
@@ -393,3 +395,73 @@ def customer_reassign(request, pk: int):
     return render(
         request, "customers/ownership_form.html", {"form": form, "customer": customer, "release": False}
     )
+
+
+# Settings (directors and administrators)
+
+
+def _settings_context(request, *, tier_forms=None, policy_form=None):
+    """Every tier's policy and the company policy, each with its form; a form that failed replaces
+    the fresh one, so it shows its errors."""
+    company = request.user.employee.company
+    services.ensure_customer_policies(company)
+    tier_forms = tier_forms or {}
+    policy = selectors.customer_policy(company.pk)
+    return {
+        "tier_rows": [
+            (p, tier_forms.get(p.tier) or forms.TierPolicyForm(initial=model_to_dict(p)))
+            for p in selectors.tier_policies(company.pk)
+        ],
+        "tier_labels": forms.TierPolicyForm(),
+        "policy_form": policy_form or forms.CustomerPolicyForm(initial=model_to_dict(policy)),
+    }
+
+
+def _settings_page(request, status=200, **context):
+    return render(request, "customers/settings.html", _settings_context(request, **context), status=status)
+
+
+@permission("customers.configure_customers")
+def customer_settings(request):
+    return _settings_page(request)
+
+
+@require_POST
+@permission("customers.configure_customers")
+def tier_policy_update(request, tier: str):
+    policy = next(
+        (p for p in selectors.tier_policies(request.user.employee.company_id) if p.tier == tier), None
+    )
+    if policy is None:
+        raise Http404
+    form = forms.TierPolicyForm(request.POST)
+    if form.is_valid():
+        try:
+            services.update_tier_policy(acting_user=request.user, policy=policy, changes=form.cleaned_data)
+        except BusinessRuleViolation as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("The policy of tier %(tier)s was saved.") % {"tier": policy})
+            return redirect("customers:settings")
+    return _settings_page(request, status=422, tier_forms={policy.tier: form})
+
+
+@require_POST
+@permission("customers.configure_customers")
+def customer_policy_update(request):
+    company = request.user.employee.company
+    services.ensure_customer_policies(company)
+    form = forms.CustomerPolicyForm(request.POST)
+    if form.is_valid():
+        try:
+            services.update_customer_policy(
+                acting_user=request.user,
+                policy=selectors.customer_policy(company.pk),
+                changes=form.cleaned_data,
+            )
+        except BusinessRuleViolation as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("The customer policy was saved."))
+            return redirect("customers:settings")
+    return _settings_page(request, status=422, policy_form=form)

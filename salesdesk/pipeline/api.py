@@ -2,6 +2,7 @@
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Literal
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -39,6 +40,51 @@ class LossReasonOut(Schema):
     code: str
     name: str
     name_en: str
+
+
+class StageSettingOut(StageOut):
+    is_active: bool
+    open_deals: int = Field(0, description="deals at this stage now (open stages only)")
+
+
+class StageCreateIn(InputSchema):
+    name: str = Field(..., min_length=1, max_length=50, description="the Chinese name")
+    name_en: str = Field(..., min_length=1, max_length=50)
+    probability: int = Field(..., ge=0, le=100)
+    forecast_category: ForecastCategory = ForecastCategory.PIPELINE
+    outcome: StageOutcome = Field(
+        StageOutcome.OPEN, description="always open: a pipeline has exactly one won and one lost stage"
+    )
+    position: int | None = Field(
+        None, ge=1, le=1000, description="1-based place among the open stages; leave out to add it last"
+    )
+
+
+class StageUpdateIn(InputSchema):
+    name: str = Field(..., min_length=1, max_length=50)
+    name_en: str = Field(..., min_length=1, max_length=50)
+    probability: int = Field(..., ge=0, le=100, description="won is always 100, lost always 0")
+    forecast_category: ForecastCategory
+    is_active: bool = Field(..., description="open stages without open deals only; never won or lost")
+
+
+class StageMoveIn(InputSchema):
+    direction: Literal["up", "down"]
+
+
+class LossReasonSettingOut(LossReasonOut):
+    is_active: bool
+
+
+class LossReasonCreateIn(InputSchema):
+    name: str = Field(..., min_length=1, max_length=100, description="the Chinese name")
+    name_en: str = Field("", max_length=100)
+
+
+class LossReasonUpdateIn(InputSchema):
+    name: str = Field(..., min_length=1, max_length=100)
+    name_en: str = Field("", max_length=100)
+    is_active: bool
 
 
 class LeadOut(Schema):
@@ -306,6 +352,78 @@ def list_stages(request):
 @permission("pipeline.view_pipeline")
 def list_loss_reasons(request):
     return list(selectors.loss_reasons(company_id_of(request.user)))
+
+
+# Settings (administrators): every stage and loss reason, inactive ones included.
+
+
+def _setting_stage(request, stage_id: int):
+    return get_object_or_404(selectors.stage_settings(company_id_of(request.user)), pk=stage_id)
+
+
+def _setting_reason(request, reason_id: int):
+    return get_object_or_404(selectors.loss_reason_settings(company_id_of(request.user)), pk=reason_id)
+
+
+@router.get("/settings/stages", response={200: list[StageSettingOut], **ERRORS})
+@permission("pipeline.configure_pipeline")
+def list_stage_settings(request):
+    services.ensure_stages(selectors.company_of(request.user))
+    return list(selectors.stage_settings(company_id_of(request.user)))
+
+
+@router.post("/settings/stages", response={201: StageSettingOut, **WRITE_ERRORS})
+@permission("pipeline.configure_pipeline")
+def create_stage(request, payload: StageCreateIn):
+    stage = services.create_stage(
+        acting_user=request.user, company=selectors.company_of(request.user), **payload.model_dump()
+    )
+    return Status(201, _setting_stage(request, stage.pk))
+
+
+@router.get("/settings/stages/{stage_id}", response={200: StageSettingOut, **ERRORS})
+@permission("pipeline.configure_pipeline")
+def get_stage_setting(request, stage_id: int = ID):
+    return _setting_stage(request, stage_id)
+
+
+@router.put("/settings/stages/{stage_id}", response={200: StageSettingOut, **WRITE_ERRORS})
+@permission("pipeline.configure_pipeline")
+def update_stage(request, payload: StageUpdateIn, stage_id: int = ID):
+    stage = _setting_stage(request, stage_id)
+    services.update_stage(acting_user=request.user, stage=stage, changes=payload.model_dump())
+    return _setting_stage(request, stage_id)
+
+
+@router.post("/settings/stages/{stage_id}/move", response={200: list[StageSettingOut], **WRITE_ERRORS})
+@permission("pipeline.configure_pipeline")
+def move_stage(request, payload: StageMoveIn, stage_id: int = ID):
+    stage = _setting_stage(request, stage_id)
+    services.move_stage(acting_user=request.user, stage=stage, direction=payload.direction)
+    return list(selectors.stage_settings(stage.company_id))
+
+
+@router.get("/settings/loss-reasons", response={200: list[LossReasonSettingOut], **ERRORS})
+@permission("pipeline.configure_pipeline")
+def list_loss_reason_settings(request):
+    services.ensure_stages(selectors.company_of(request.user))
+    return list(selectors.loss_reason_settings(company_id_of(request.user)))
+
+
+@router.post("/settings/loss-reasons", response={201: LossReasonSettingOut, **WRITE_ERRORS})
+@permission("pipeline.configure_pipeline")
+def create_loss_reason(request, payload: LossReasonCreateIn):
+    reason = services.create_loss_reason(
+        acting_user=request.user, company=selectors.company_of(request.user), **payload.model_dump()
+    )
+    return Status(201, reason)
+
+
+@router.put("/settings/loss-reasons/{reason_id}", response={200: LossReasonSettingOut, **WRITE_ERRORS})
+@permission("pipeline.configure_pipeline")
+def update_loss_reason(request, payload: LossReasonUpdateIn, reason_id: int = ID):
+    reason = _setting_reason(request, reason_id)
+    return services.update_loss_reason(acting_user=request.user, reason=reason, changes=payload.model_dump())
 
 
 @router.get("/leads", response={200: Page[LeadOut], **ERRORS})

@@ -22,6 +22,11 @@ class PipelineConfig(AppConfig):
                 "opportunity_moved": _("Opportunity moved to another stage"),
                 "opportunity_lines_set": _("Opportunity products changed"),
                 "credit_split_set": _("Credit split changed"),
+                "stage_created": _("Pipeline stage added"),
+                "stage_updated": _("Pipeline stage changed"),
+                "stage_moved": _("Pipeline stage moved"),
+                "loss_reason_created": _("Loss reason added"),
+                "loss_reason_updated": _("Loss reason changed"),
             }
         )
         from salesdesk.pipeline import permissions  # noqa: F401  (registers the pipeline rules)

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from salesdesk.pipeline.models import LeadSource, LeadStatus, StageOutcome
+from salesdesk.pipeline.models import ForecastCategory, LeadSource, LeadStatus, StageOutcome
 
 DATE = forms.DateInput(attrs={"type": "date"})
 MONEY = {"max_digits": 18, "decimal_places": 2, "min_value": 0}
@@ -178,3 +178,43 @@ class CreditSplitForm(forms.Form):
             for row in range(self.ROWS)
             if data.get(f"person_{row}") and data.get(f"percent_{row}") is not None
         ]
+
+
+# Pipeline settings (administrators)
+
+
+class StageForm(forms.Form):
+    name = forms.CharField(label=_("Name (Chinese)"), max_length=50)
+    name_en = forms.CharField(label=_("English name"), max_length=50)
+    probability = forms.IntegerField(label=_("Probability (%)"), min_value=0, max_value=100)
+    forecast_category = forms.ChoiceField(label=_("Forecast category"), choices=ForecastCategory.choices)
+
+
+class NewStageForm(StageForm):
+    position = forms.TypedChoiceField(label=_("Place"), coerce=int)
+
+    def __init__(self, *args, open_stages=(), **kwargs):
+        kwargs.setdefault("prefix", "new-stage")
+        super().__init__(*args, **kwargs)
+        last = len(open_stages) + 1
+        self.fields["position"].choices = [
+            *[(place, _("Before %(stage)s") % {"stage": s}) for place, s in enumerate(open_stages, start=1)],
+            (last, _("After the last open stage")),
+        ]
+        self.fields["position"].initial = last
+        self.fields["forecast_category"].initial = ForecastCategory.PIPELINE
+
+
+class StageMoveForm(forms.Form):
+    direction = forms.ChoiceField(choices=[("up", _("Up")), ("down", _("Down"))])
+
+
+class ActiveForm(forms.Form):
+    """Switch a stage or loss reason on ("true") or off ("false")."""
+
+    is_active = forms.BooleanField(required=False)
+
+
+class LossReasonForm(forms.Form):
+    name = forms.CharField(label=_("Name (Chinese)"), max_length=100)
+    name_en = forms.CharField(label=_("English name"), max_length=100, required=False)

@@ -58,3 +58,22 @@ def can_work_opportunity(user, opportunity) -> bool:
     if _role(user) not in SALES_ROLES:
         return False
     return opportunity is None or _sees(user, opportunity)
+
+
+def _own_company(user, obj) -> bool:
+    """``obj`` (a company or a record of one) is the user's own company's: a setting of one company
+    is never changed from another."""
+    company_id = company_id_of(user)
+    if company_id is None:
+        return False
+    if obj is None:
+        return True
+    from salesdesk.org.models import Company
+
+    return (obj.pk if isinstance(obj, Company) else obj.company_id) == company_id
+
+
+@access.rule("pipeline.configure_pipeline")
+def can_configure_pipeline(user, obj) -> bool:
+    """Stages, probabilities and loss reasons of the company: administrators only (like positions)."""
+    return _role(user) == "admin" and _own_company(user, obj)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 HUNDRED = Decimal(100)
@@ -94,3 +95,57 @@ def lifecycle(
     if (last_won_on is not None and last_won_on > start) or has_open_deal:
         return "existing"
     return "churned"
+
+
+# Stage configuration. A pipeline always has exactly one won and one lost stage; they close deals
+# and sit at the end of the board, after the open stages.
+OUTCOME_PROBABILITY = {"won": 100, "lost": 0}
+OUTCOME_FORECAST = {"won": "closed", "lost": "omitted"}
+
+
+def stage_problems(*, outcome: str, probability: int, forecast_category: str) -> dict[str, str]:
+    """Field → reason for a stage's settings. Won is always 100 and in the Closed forecast category,
+    lost always 0 and omitted; an open stage is somewhere between 0 and 100 and never Closed (a
+    deal counts as closed only when it is won)."""
+    problems: dict[str, str] = {}
+    if not 0 <= probability <= 100:
+        problems["probability"] = _("The probability must be between 0 and 100.")
+    elif outcome in OUTCOME_PROBABILITY and probability != OUTCOME_PROBABILITY[outcome]:
+        problems["probability"] = (
+            _("The won stage always has a probability of 100.")
+            if outcome == "won"
+            else _("The lost stage always has a probability of 0.")
+        )
+    if outcome in OUTCOME_FORECAST and forecast_category != OUTCOME_FORECAST[outcome]:
+        problems["forecast_category"] = (
+            _("The won stage is always in the Closed forecast category.")
+            if outcome == "won"
+            else _("The lost stage is always in the Omitted forecast category.")
+        )
+    elif outcome == "open" and forecast_category == "closed":
+        problems["forecast_category"] = _("Only the won stage is in the Closed forecast category.")
+    return problems
+
+
+def new_code(name_en: str, taken: set[str], *, fallback: str, max_length: int = 30) -> str:
+    """A code for a new stage or loss reason, from its English name ("Technical review" →
+    "technical_review"), made unique with a number when taken. Codes never change afterwards:
+    imports and reports refer to them."""
+    base = slugify(name_en).replace("-", "_")[: max_length - 4] or fallback
+    code, number = base, 2
+    while code in taken:
+        code = f"{base}_{number}"
+        number += 1
+    return code
+
+
+def moved(ids: Sequence[int], moving: int, direction: str) -> list[int] | None:
+    """``ids`` with ``moving`` swapped with its neighbour ("up": the one before, "down": the one
+    after); None when it is already first or last."""
+    order = list(ids)
+    index = order.index(moving)
+    other = index - 1 if direction == "up" else index + 1
+    if not 0 <= other < len(order):
+        return None
+    order[index], order[other] = order[other], order[index]
+    return order

@@ -5,7 +5,8 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -125,6 +126,28 @@ def stages(company_id: int | None) -> QuerySet[Stage]:
 
 def loss_reasons(company_id: int | None) -> QuerySet[LossReason]:
     return LossReason.objects.filter(company_id=company_id, is_active=True).order_by("id")
+
+
+def stage_settings(company_id: int | None) -> QuerySet[Stage]:
+    """Every stage of the company, inactive ones included, in board order, each with the number of
+    open deals at it (``open_deals``): one query."""
+    open_deals = (
+        Opportunity.objects.filter(stage_id=OuterRef("pk"), stage__outcome="open")
+        .order_by()
+        .values("stage_id")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return (
+        Stage.objects.filter(company_id=company_id)
+        .annotate(open_deals=Coalesce(Subquery(open_deals), 0))
+        .order_by("position", "id")
+    )
+
+
+def loss_reason_settings(company_id: int | None) -> QuerySet[LossReason]:
+    """Every loss reason of the company, inactive ones included."""
+    return LossReason.objects.filter(company_id=company_id).order_by("id")
 
 
 @dataclass(frozen=True)

@@ -116,6 +116,229 @@ def _first_stage(company: Company) -> Stage:
     return open_stages[0]
 
 
+# Configuration: stages and loss reasons (administrators)
+
+STAGE_FIELDS = frozenset({"name", "name_en", "probability", "forecast_category", "is_active"})
+LOSS_REASON_FIELDS = frozenset({"name", "name_en", "is_active"})
+
+
+def _save_changes(record, new: dict[str, Any]) -> dict[str, list]:
+    """Set and save the new values; returns field → [old, new] of those that changed, for the audit."""
+    changed = {f: [getattr(record, f), v] for f, v in new.items() if getattr(record, f) != v}
+    for field, value in new.items():
+        setattr(record, field, value)
+    record.save()
+    return changed
+
+
+def _locked_stages(company_id: int) -> list[Stage]:
+    """The company's stages in board order, locked: two admins reordering at once must not
+    interleave their renumbering."""
+    return list(Stage.objects.select_for_update().filter(company_id=company_id).order_by("position", "id"))
+
+
+def _renumber(stages: list[Stage]) -> None:
+    """Positions 0, 1, 2… with the open stages first in the given order, then won, then lost."""
+    rank = {StageOutcome.OPEN: 0, StageOutcome.WON: 1, StageOutcome.LOST: 2}
+    ordered = sorted(stages, key=lambda s: rank[s.outcome])  # stable: open stages keep their order
+    for position, stage in enumerate(ordered):
+        stage.position = position
+    Stage.objects.bulk_update(ordered, ["position"])
+
+
+def _stage_name_problems(company_id: int, name: str, name_en: str, exclude_pk: int | None = None) -> dict:
+    problems: dict[str, str] = {}
+    others = Stage.objects.filter(company_id=company_id).exclude(pk=exclude_pk)
+    if not name:
+        problems["name"] = _("Give the stage a name.")
+    elif others.filter(name=name).exists():
+        problems["name"] = _("Another stage is already called %(name)s.") % {"name": name}
+    if not name_en:
+        problems["name_en"] = _("Give the stage an English name.")
+    elif others.filter(name_en__iexact=name_en).exists():
+        problems["name_en"] = _("Another stage is already called %(name)s.") % {"name": name_en}
+    return problems
+
+
+@transaction.atomic
+def create_stage(
+    *,
+    acting_user: User,
+    company: Company,
+    name: str,
+    name_en: str,
+    probability: int,
+    forecast_category: str = ForecastCategory.PIPELINE,
+    outcome: str = StageOutcome.OPEN,
+    position: int | None = None,
+) -> Stage:
+    """A new open stage at ``position`` (1 = first) among the open stages, or after the last one.
+    The won and lost stages exist once each and are never added."""
+    access.require(acting_user, "pipeline.configure_pipeline", company)
+    if outcome != StageOutcome.OPEN:
+        raise BusinessRuleViolation(
+            _("A pipeline has exactly one won and one lost stage; a new stage is always an open one."),
+            details={"field": "outcome"},
+        )
+    ensure_stages(company)
+    stages = _locked_stages(company.pk)
+    open_stages = [s for s in stages if s.outcome == StageOutcome.OPEN]
+    name, name_en = name.strip(), name_en.strip()
+    problems = rules.stage_problems(
+        outcome=outcome, probability=probability, forecast_category=forecast_category
+    ) | _stage_name_problems(company.pk, name, name_en)
+    if position is not None and not 1 <= position <= len(open_stages) + 1:
+        problems["position"] = _("Choose a place from 1 to %(last)s.") % {"last": len(open_stages) + 1}
+    _raise_problems(problems)
+    stage = Stage.objects.create(
+        company=company,
+        code=rules.new_code(name_en, {s.code for s in stages}, fallback="stage"),
+        name=name,
+        name_en=name_en,
+        position=len(stages),
+        probability=probability,
+        forecast_category=forecast_category,
+        outcome=StageOutcome.OPEN,
+    )
+    open_stages.insert(len(open_stages) if position is None else position - 1, stage)
+    _renumber(open_stages + [s for s in stages if s.outcome != StageOutcome.OPEN])
+    audit.record(
+        acting_user,
+        "stage_created",
+        stage,
+        details={"code": stage.code, "probability": probability, "position": stage.position},
+    )
+    return stage
+
+
+def _check_deactivation(stage: Stage) -> None:
+    if stage.outcome != StageOutcome.OPEN:
+        raise BusinessRuleViolation(
+            _("The won and lost stages cannot be deactivated: every pipeline needs them."),
+            details={"field": "is_active"},
+        )
+    open_deals = Opportunity.objects.filter(stage=stage).count()
+    if open_deals:
+        raise BusinessRuleViolation(
+            _("Open deals at %(stage)s: %(count)s. Move them to another stage before deactivating it.")
+            % {"stage": stage, "count": open_deals},
+            details={"field": "is_active", "open_deals": open_deals},
+        )
+    others = Stage.objects.filter(company_id=stage.company_id, outcome=StageOutcome.OPEN, is_active=True)
+    if not others.exclude(pk=stage.pk).exists():
+        raise BusinessRuleViolation(
+            _("At least one open stage must stay active: new deals start in it."),
+            details={"field": "is_active"},
+        )
+
+
+@transaction.atomic
+def update_stage(*, acting_user: User, stage: Stage, changes: dict[str, Any]) -> Stage:
+    """Rename a stage, change its probability or forecast category, or (de)activate it. The
+    outcome never changes. A new probability applies to deals that move into the stage from now on."""
+    access.require(acting_user, "pipeline.configure_pipeline", stage)
+    unknown = set(changes) - STAGE_FIELDS
+    if unknown:
+        raise BusinessRuleViolation(_("These fields cannot be changed here: %s") % ", ".join(sorted(unknown)))
+    stage = next(s for s in _locked_stages(stage.company_id) if s.pk == stage.pk)
+    new = {field: changes.get(field, getattr(stage, field)) for field in STAGE_FIELDS}
+    new["name"], new["name_en"] = new["name"].strip(), new["name_en"].strip()
+    _raise_problems(
+        rules.stage_problems(
+            outcome=stage.outcome, probability=new["probability"], forecast_category=new["forecast_category"]
+        )
+        | _stage_name_problems(stage.company_id, new["name"], new["name_en"], exclude_pk=stage.pk)
+    )
+    if stage.is_active and not new["is_active"]:
+        _check_deactivation(stage)
+    changed = _save_changes(stage, new)
+    audit.record(acting_user, "stage_updated", stage, details={"changes": changed})
+    return stage
+
+
+@transaction.atomic
+def move_stage(*, acting_user: User, stage: Stage, direction: str) -> list[Stage]:
+    """Swap an open stage with the open stage before ("up") or after ("down") it. The won and lost
+    stages stay at the end. Returns the company's stages in their new order."""
+    access.require(acting_user, "pipeline.configure_pipeline", stage)
+    if direction not in {"up", "down"}:
+        raise BusinessRuleViolation(_("Move a stage up or down."), details={"field": "direction"})
+    if stage.outcome != StageOutcome.OPEN:
+        raise BusinessRuleViolation(
+            _("The won and lost stages stay at the end of the pipeline."), details={"field": "direction"}
+        )
+    stages = _locked_stages(stage.company_id)
+    open_stages = [s for s in stages if s.outcome == StageOutcome.OPEN]
+    order = rules.moved([s.pk for s in open_stages], stage.pk, direction)
+    if order is None:
+        message = (
+            _("%(stage)s is already the first stage.")
+            if direction == "up"
+            else _("%(stage)s is already the last open stage.")
+        )
+        raise BusinessRuleViolation(message % {"stage": stage}, details={"field": "direction"})
+    by_pk = {s.pk: s for s in open_stages}
+    _renumber([by_pk[pk] for pk in order] + [s for s in stages if s.outcome != StageOutcome.OPEN])
+    audit.record(acting_user, "stage_moved", stage, details={"direction": direction})
+    return sorted(stages, key=lambda s: s.position)
+
+
+def _loss_reason_problems(company_id: int, name: str, name_en: str, exclude_pk: int | None = None) -> dict:
+    problems: dict[str, str] = {}
+    others = LossReason.objects.filter(company_id=company_id).exclude(pk=exclude_pk)
+    if not name:
+        problems["name"] = _("Give the loss reason a name.")
+    elif others.filter(name=name).exists():
+        problems["name"] = _("Another loss reason is already called %(name)s.") % {"name": name}
+    if name_en and others.filter(name_en__iexact=name_en).exists():
+        problems["name_en"] = _("Another loss reason is already called %(name)s.") % {"name": name_en}
+    return problems
+
+
+@transaction.atomic
+def create_loss_reason(*, acting_user: User, company: Company, name: str, name_en: str = "") -> LossReason:
+    access.require(acting_user, "pipeline.configure_pipeline", company)
+    ensure_stages(company)
+    name, name_en = name.strip(), name_en.strip()
+    _raise_problems(_loss_reason_problems(company.pk, name, name_en))
+    taken = set(LossReason.objects.filter(company=company).values_list("code", flat=True))
+    reason = LossReason.objects.create(
+        company=company,
+        code=rules.new_code(name_en, taken, fallback="reason"),
+        name=name,
+        name_en=name_en,
+    )
+    audit.record(acting_user, "loss_reason_created", reason, details={"code": reason.code})
+    return reason
+
+
+@transaction.atomic
+def update_loss_reason(*, acting_user: User, reason: LossReason, changes: dict[str, Any]) -> LossReason:
+    """Rename a loss reason or (de)activate it. Deals lost for a deactivated reason keep it; the last
+    active reason stays, because a lost deal needs one."""
+    access.require(acting_user, "pipeline.configure_pipeline", reason)
+    unknown = set(changes) - LOSS_REASON_FIELDS
+    if unknown:
+        raise BusinessRuleViolation(_("These fields cannot be changed here: %s") % ", ".join(sorted(unknown)))
+    # Lock the company's reasons: two admins deactivating the last two at once must not both succeed.
+    reasons = {r.pk: r for r in LossReason.objects.select_for_update().filter(company_id=reason.company_id)}
+    reason = reasons[reason.pk]
+    new = {field: changes.get(field, getattr(reason, field)) for field in LOSS_REASON_FIELDS}
+    new["name"], new["name_en"] = new["name"].strip(), new["name_en"].strip()
+    _raise_problems(
+        _loss_reason_problems(reason.company_id, new["name"], new["name_en"], exclude_pk=reason.pk)
+    )
+    others_active = any(r.is_active for pk, r in reasons.items() if pk != reason.pk)
+    if reason.is_active and not new["is_active"] and not others_active:
+        raise BusinessRuleViolation(
+            _("At least one loss reason must stay active: a lost deal needs one."),
+            details={"field": "is_active"},
+        )
+    changed = _save_changes(reason, new)
+    audit.record(acting_user, "loss_reason_updated", reason, details={"changes": changed})
+    return reason
+
+
 # Leads
 
 

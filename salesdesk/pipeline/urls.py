@@ -26,4 +26,12 @@ urlpatterns = [
         name="opportunity_line_remove",
     ),
     path("opportunities/<int:pk>/splits/", views.opportunity_splits, name="opportunity_splits"),
+    path("settings/", views.pipeline_settings, name="settings"),
+    path("settings/stages/new/", views.stage_create, name="stage_create"),
+    path("settings/stages/<int:pk>/", views.stage_update, name="stage_update"),
+    path("settings/stages/<int:pk>/active/", views.stage_active, name="stage_active"),
+    path("settings/stages/<int:pk>/move/", views.stage_move, name="stage_move"),
+    path("settings/loss-reasons/new/", views.loss_reason_create, name="loss_reason_create"),
+    path("settings/loss-reasons/<int:pk>/", views.loss_reason_update, name="loss_reason_update"),
+    path("settings/loss-reasons/<int:pk>/active/", views.loss_reason_active, name="loss_reason_active"),
 ]

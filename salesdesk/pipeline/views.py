@@ -293,7 +293,8 @@ def _board_context(request, **extra):
 
 @permission("pipeline.view_pipeline")
 def board(request):
-    return render(request, "pipeline/board.html", _board_context(request))
+    can_configure = access.can(request.user, "pipeline.configure_pipeline")
+    return render(request, "pipeline/board.html", _board_context(request, can_configure=can_configure))
 
 
 def _loss_dialog(request, deal, stage, form, status=200):
@@ -381,6 +382,7 @@ def opportunity_list(request):
         "page": page,
         "query": request.GET.urlencode(),
         "can_create": access.can(request.user, "pipeline.create_opportunity"),
+        "can_configure": access.can(request.user, "pipeline.configure_pipeline"),
     }
     template = "pipeline/_opportunity_rows.html" if request.htmx else "pipeline/opportunity_list.html"
     return render(request, template, context)
@@ -579,3 +581,178 @@ def opportunity_splits(request, pk: int):
         _detail_context(request, deal, split_form=form),
         status=422,
     )
+
+
+# Pipeline settings (administrators)
+
+
+def _settings_context(request, *, stage_forms=None, reason_forms=None, **extra):
+    """The settings page: every stage and loss reason with its form; ``stage_forms`` and
+    ``reason_forms`` replace a row's form with one that failed, so it shows its errors."""
+    company = selectors.company_of(request.user)
+    services.ensure_stages(company)
+    stages = list(selectors.stage_settings(company.pk))
+    stage_forms = stage_forms or {}
+    reason_forms = reason_forms or {}
+    fields = ("name", "name_en", "probability", "forecast_category")
+    context = {
+        "stage_rows": [
+            (s, stage_forms.get(s.pk) or forms.StageForm(initial={f: getattr(s, f) for f in fields}))
+            for s in stages
+        ],
+        "reason_rows": [
+            (
+                r,
+                reason_forms.get(r.pk)
+                or forms.LossReasonForm(initial={"name": r.name, "name_en": r.name_en}),
+            )
+            for r in selectors.loss_reason_settings(company.pk)
+        ],
+        "new_stage_form": forms.NewStageForm(open_stages=_open_stages(stages)),
+        "new_reason_form": forms.LossReasonForm(prefix="new-reason"),
+    }
+    return context | extra
+
+
+def _open_stages(stages):
+    return [s for s in stages if s.outcome == StageOutcome.OPEN]
+
+
+def _setting_stage(request, pk: int):
+    return get_object_or_404(selectors.stage_settings(company_id_of(request.user)), pk=pk)
+
+
+def _setting_reason(request, pk: int):
+    return get_object_or_404(selectors.loss_reason_settings(company_id_of(request.user)), pk=pk)
+
+
+def _settings_page(request, status=200, **context):
+    return render(request, "pipeline/settings.html", _settings_context(request, **context), status=status)
+
+
+@permission("pipeline.configure_pipeline")
+def pipeline_settings(request):
+    return _settings_page(request)
+
+
+@require_POST
+@permission("pipeline.configure_pipeline")
+def stage_create(request):
+    company = selectors.company_of(request.user)
+    stages = list(selectors.stage_settings(company.pk))
+    form = forms.NewStageForm(request.POST, open_stages=_open_stages(stages))
+    if form.is_valid():
+        try:
+            stage = services.create_stage(acting_user=request.user, company=company, **form.cleaned_data)
+        except BusinessRuleViolation as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("Stage %(stage)s was added.") % {"stage": stage})
+            return redirect("pipeline:settings")
+    return _settings_page(request, status=422, new_stage_form=form)
+
+
+@require_POST
+@permission("pipeline.configure_pipeline")
+def stage_update(request, pk: int):
+    stage = _setting_stage(request, pk)
+    form = forms.StageForm(request.POST)
+    if form.is_valid():
+        try:
+            stage = services.update_stage(acting_user=request.user, stage=stage, changes=form.cleaned_data)
+        except BusinessRuleViolation as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("Stage %(stage)s was saved.") % {"stage": stage})
+            return redirect("pipeline:settings")
+    return _settings_page(request, status=422, stage_forms={stage.pk: form})
+
+
+@require_POST
+@permission("pipeline.configure_pipeline")
+def stage_active(request, pk: int):
+    stage = _setting_stage(request, pk)
+    form = forms.ActiveForm(request.POST)
+    form.is_valid()  # a lone optional checkbox is always valid
+    is_active = form.cleaned_data["is_active"]
+    try:
+        stage = services.update_stage(acting_user=request.user, stage=stage, changes={"is_active": is_active})
+    except BusinessRuleViolation as exc:
+        messages.error(request, exc.message)
+    else:
+        if is_active:
+            messages.success(request, _("Stage %(stage)s is active again.") % {"stage": stage})
+        else:
+            messages.success(request, _("Stage %(stage)s was deactivated.") % {"stage": stage})
+    return redirect("pipeline:settings")
+
+
+@require_POST
+@permission("pipeline.configure_pipeline")
+def stage_move(request, pk: int):
+    stage = _setting_stage(request, pk)
+    form = forms.StageMoveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Move a stage up or down."))
+        return redirect("pipeline:settings")
+    try:
+        services.move_stage(acting_user=request.user, stage=stage, direction=form.cleaned_data["direction"])
+    except BusinessRuleViolation as exc:
+        messages.error(request, exc.message)
+    return redirect("pipeline:settings")
+
+
+@require_POST
+@permission("pipeline.configure_pipeline")
+def loss_reason_create(request):
+    form = forms.LossReasonForm(request.POST, prefix="new-reason")
+    if form.is_valid():
+        try:
+            reason = services.create_loss_reason(
+                acting_user=request.user, company=selectors.company_of(request.user), **form.cleaned_data
+            )
+        except BusinessRuleViolation as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("Loss reason %(reason)s was added.") % {"reason": reason})
+            return redirect("pipeline:settings")
+    return _settings_page(request, status=422, new_reason_form=form)
+
+
+@require_POST
+@permission("pipeline.configure_pipeline")
+def loss_reason_update(request, pk: int):
+    reason = _setting_reason(request, pk)
+    form = forms.LossReasonForm(request.POST)
+    if form.is_valid():
+        try:
+            reason = services.update_loss_reason(
+                acting_user=request.user, reason=reason, changes=form.cleaned_data
+            )
+        except BusinessRuleViolation as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("Loss reason %(reason)s was saved.") % {"reason": reason})
+            return redirect("pipeline:settings")
+    return _settings_page(request, status=422, reason_forms={reason.pk: form})
+
+
+@require_POST
+@permission("pipeline.configure_pipeline")
+def loss_reason_active(request, pk: int):
+    reason = _setting_reason(request, pk)
+    form = forms.ActiveForm(request.POST)
+    form.is_valid()
+    is_active = form.cleaned_data["is_active"]
+    try:
+        reason = services.update_loss_reason(
+            acting_user=request.user, reason=reason, changes={"is_active": is_active}
+        )
+    except BusinessRuleViolation as exc:
+        messages.error(request, exc.message)
+    else:
+        if is_active:
+            messages.success(request, _("Loss reason %(reason)s is active again.") % {"reason": reason})
+        else:
+            messages.success(request, _("Loss reason %(reason)s was deactivated.") % {"reason": reason})
+    return redirect("pipeline:settings")

@@ -2,7 +2,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.management import call_command
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from salesdesk.core.access import AccessDenied
 from salesdesk.core.errors import BusinessRuleViolation, StaleVersion
@@ -215,7 +215,7 @@ def test_claims_are_capped_per_rep_over_30_days(org):
     services.claim_customer(acting_user=org.rep, customer=first)
     second = services.claim_customer(acting_user=org.rep, customer=second)
     services.release_customer(acting_user=org.rep, customer=second, reason="Not a fit")  # still counts
-    with pytest.raises(BusinessRuleViolation, match="limit is 2"):
+    with translation.override("en"), pytest.raises(BusinessRuleViolation, match="limit is 2"):
         services.claim_customer(acting_user=org.rep, customer=third)
     services.claim_customer(acting_user=org.teammate, customer=third)
 
@@ -224,7 +224,7 @@ def test_the_former_owner_waits_for_the_cooldown(org):
     customer = _create(org.rep)
     services.release_customer(acting_user=org.rep, customer=customer, reason="Moved away")
     customer.refresh_from_db()
-    with pytest.raises(BusinessRuleViolation, match="claim it again"):
+    with translation.override("en"), pytest.raises(BusinessRuleViolation, match="claim it again"):
         services.claim_customer(acting_user=org.rep, customer=customer)
     later = timezone.localdate() + timedelta(days=30)
     services.claim_customer(acting_user=org.rep, customer=customer, today=later)

@@ -90,6 +90,10 @@ REASSIGN = [
 
 CREATE = {"rep": 201, "supervisor": 201, "director": 201, "admin": 201, "finance": 403, "outsider": 403}
 
+# actor → may set the tier policies and the company customer policy (API and page)?
+CONFIGURE = {"admin": True, "director": True, "manager": False, "supervisor": False, "rep": False,
+             "finance": False, "outsider": False}  # fmt: skip
+
 COVERED_RULES = {
     "customers.view_customers",
     "customers.create_customer",
@@ -99,6 +103,7 @@ COVERED_RULES = {
     "customers.release_customer",
     "customers.change_owner",
     "customers.classify_customers",
+    "customers.configure_customers",
 }
 
 
@@ -288,3 +293,33 @@ def test_only_directors_and_admins_classify_customers_by_hand(world):
         services.apply_value_classes(company=personas.company, classes=ids, acting_user=users["director"])
         == 1
     )
+
+
+def test_only_directors_and_admins_configure_customer_policies(world):
+    _personas, users, _customers, api = world
+    tier = {
+        "service_plan": "Monthly visit",
+        "visit_interval_days": 30,
+        "pool_after_days": 120,
+        "warn_days_before": 7,
+    }
+    policy = {"a_share": 70, "b_share": 90, "pool_claim_cap": 50, "pool_cooldown_days": 30}
+    failures = []
+    for actor, allowed in CONFIGURE.items():
+        want = 200 if allowed else 403
+        got = (
+            api[actor].get("/customers/policies").status_code,
+            api[actor].request("PUT", "/customers/policies", json=policy).status_code,
+            api[actor].request("PUT", "/customers/policies/tiers/key", json=tier).status_code,
+        )
+        if got != (want, want, want):
+            failures.append(f"{actor} reads/changes the policies over the API: {got}, want {want}")
+        page = _page_client(users[actor])
+        got = (
+            page.get(reverse("customers:settings")).status_code,
+            page.post(reverse("customers:tier_policy_update", args=["key"]), tier).status_code,
+            page.post(reverse("customers:customer_policy_update"), policy).status_code,
+        )
+        if got != ((200, 302, 302) if allowed else (403, 403, 403)):
+            failures.append(f"{actor} opens the settings page and saves: {got}")
+    assert not failures, "\n".join(failures)

@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from salesdesk.pipeline.models import Lead, Opportunity
+from salesdesk.pipeline.models import Lead, LossReason, Opportunity
 from salesdesk.products.models import Product
 from tests.conftest import build_personas
 from tests.http import ApiClient
@@ -78,6 +78,17 @@ MANAGE_PRODUCTS = {
 }
 READ_PRODUCTS = {"rep": 200, "finance": 200, "director": 200, "outsider": 403}
 
+# actor → may configure the pipeline's stages and loss reasons (API and page)?
+CONFIGURE_PIPELINE = {
+    "admin": True,
+    "director": False,
+    "manager": False,
+    "supervisor": False,
+    "rep": False,
+    "finance": False,
+    "outsider": False,
+}
+
 COVERED_RULES = {
     "pipeline.view_pipeline",
     "pipeline.create_lead",
@@ -85,6 +96,7 @@ COVERED_RULES = {
     "pipeline.assign_lead",
     "pipeline.create_opportunity",
     "pipeline.work_opportunity",
+    "pipeline.configure_pipeline",
     "products.view_products",
     "products.manage_products",
 }
@@ -233,3 +245,36 @@ def test_qualifying_and_converting_is_for_whoever_works_the_lead(world):
     response = api["supervisor"].post(f"/pipeline/leads/{lead.pk}/convert", json={"version": 2})
     assert response.status_code == 201, response.text
     assert response.json()["owner_id"] == lead.owner_id
+
+
+def test_only_admins_configure_stages_and_loss_reasons(world):
+    personas, users, _deals, _leads, api = world
+    needs = factories.stage(personas.company, "needs")
+    reason = LossReason.objects.filter(company=personas.company).first()
+    stage_body = {"name": needs.name, "name_en": needs.name_en, "probability": 25,
+                  "forecast_category": needs.forecast_category, "is_active": True}  # fmt: skip
+    stages, reasons = "/pipeline/settings/stages", "/pipeline/settings/loss-reasons"
+    failures = []
+    for number, (actor, allowed) in enumerate(CONFIGURE_PIPELINE.items()):
+        calls = [
+            ("GET", stages, None, 200),
+            ("GET", f"{stages}/{needs.pk}", None, 200),
+            ("PUT", f"{stages}/{needs.pk}", stage_body, 200),
+            ("POST", f"{stages}/{needs.pk}/move", {"direction": "down"}, 200),
+            ("POST", stages, {"name": f"阶段{number}", "name_en": f"Step {number}", "probability": 5}, 201),
+            ("GET", reasons, None, 200),
+            ("POST", reasons, {"name": f"原因{number}"}, 201),
+            ("PUT", f"{reasons}/{reason.pk}", {"name": reason.name, "is_active": True}, 200),
+        ]
+        for method, path, body, ok in calls:
+            got = api[actor].request(method, path, json=body).status_code
+            if got != (ok if allowed else 403):
+                failures.append(f"{actor} {method} {path}: {got}, want {ok if allowed else 403}")
+        page = _page(users[actor])
+        got = (
+            page.get(reverse("pipeline:settings")).status_code,
+            page.post(reverse("pipeline:stage_update", args=[needs.pk]), stage_body).status_code,
+        )
+        if got != ((200, 302) if allowed else (403, 403)):
+            failures.append(f"{actor} opens the settings page and saves a stage: {got}")
+    assert not failures, "\n".join(failures)
