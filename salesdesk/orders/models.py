@@ -14,10 +14,15 @@ from simple_history.models import HistoricalRecords
 
 from salesdesk.core.versioning import VersionedModel
 from salesdesk.customers.models import Customer
-from salesdesk.orders.querysets import ContractQuerySet, OrderQuerySet
-from salesdesk.org.models import Company
+from salesdesk.orders.querysets import (
+    ContractQuerySet,
+    DeliveryChangeQuerySet,
+    OrderQuerySet,
+    QuoteQuerySet,
+)
+from salesdesk.org.models import Company, Role
 from salesdesk.pipeline.models import Opportunity
-from salesdesk.products.models import Product
+from salesdesk.products.models import PriceList, Product
 
 MONEY = {"max_digits": 18, "decimal_places": 2}
 
@@ -63,6 +68,23 @@ class Contract(VersionedModel):
     payment_terms = models.TextField(_("payment terms"), blank=True)
     delivery_terms = models.TextField(_("delivery terms"), blank=True)
     is_standard_terms = models.BooleanField(_("standard terms"), default=True)
+    quote = models.ForeignKey(
+        "Quote",
+        verbose_name=_("quote"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="contracts",
+    )
+    # The contract this one renews: the renewal rate of strategic customers counts these.
+    renewal_of = models.ForeignKey(
+        "self",
+        verbose_name=_("renewal of"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="renewals",
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = ContractQuerySet.as_manager()
@@ -98,6 +120,7 @@ class OrderStatus(models.TextChoices):
     PAUSED = "paused", _("Paused")
     PARTLY_SHIPPED = "partly_shipped", _("Partly shipped")
     SHIPPED = "shipped", _("Shipped")
+    COMPLETED = "completed", _("Completed")
     CANCELLED = "cancelled", _("Cancelled")
 
 
@@ -108,6 +131,7 @@ COMMITTED_STATUSES = (
     OrderStatus.PAUSED,
     OrderStatus.PARTLY_SHIPPED,
     OrderStatus.SHIPPED,
+    OrderStatus.COMPLETED,
 )
 
 
@@ -141,6 +165,9 @@ class Order(VersionedModel):
     ordered_on = models.DateField(_("ordered on"), db_index=True)
     promised_on = models.DateField(_("promised delivery"), null=True, blank=True)
     production_progress = models.PositiveSmallIntegerField(_("production progress (%)"), default=0)
+    # While paused: the status to resume to, and why the customer asked for the pause.
+    paused_from = models.CharField(_("paused from"), max_length=20, choices=OrderStatus.choices, blank=True)
+    pause_reason = models.CharField(_("pause reason"), max_length=300, blank=True)
     # Set only by receivables.services.confirm_order: who cleared the credit check, and when.
     credit_checked_at = models.DateTimeField(_("credit checked at"), null=True, blank=True)
     credit_checked_by = models.ForeignKey(
@@ -243,3 +270,411 @@ class Shipment(VersionedModel):
 
     def __str__(self) -> str:
         return f"{self.order} #{self.sequence}"
+
+
+class DocumentSequence(models.Model):
+    """The last number handed out per company, document kind and year. Incremented with a
+    conditional UPDATE inside the creating transaction, so two people never get the same number."""
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="+")
+    prefix = models.CharField(max_length=10)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company", "prefix", "year"], name="orders_document_sequence_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}-{self.year}: {self.last}"
+
+
+class DiscountLimit(models.Model):
+    """The largest discount (percent off the price-list price) a position grants without approval."""
+
+    company = models.ForeignKey(
+        Company, verbose_name=_("company"), on_delete=models.CASCADE, related_name="+"
+    )
+    role = models.CharField(_("position"), max_length=20, choices=Role.choices)
+    max_discount_percent = models.DecimalField(_("discount limit (%)"), max_digits=5, decimal_places=2)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["max_discount_percent"]
+        verbose_name = _("discount limit")
+        verbose_name_plural = _("discount limits")
+        constraints = [
+            models.UniqueConstraint(fields=["company", "role"], name="discount_limit_unique"),
+            models.CheckConstraint(
+                condition=Q(max_discount_percent__gte=0) & Q(max_discount_percent__lte=100),
+                name="discount_limit_percent",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} {self.max_discount_percent}%"
+
+
+class QuoteStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PENDING_APPROVAL = "pending_approval", _("Awaiting approval")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    ACCEPTED = "accepted", _("Accepted")  # a contract was made from it
+
+
+class Quote(VersionedModel):
+    company = models.ForeignKey(
+        Company, verbose_name=_("company"), on_delete=models.PROTECT, related_name="+"
+    )
+    number = models.CharField(_("quote number"), max_length=40)
+    opportunity = models.ForeignKey(
+        Opportunity, verbose_name=_("opportunity"), on_delete=models.PROTECT, related_name="quotes"
+    )
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="quotes"
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("owner"), on_delete=models.PROTECT, related_name="quotes"
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=QuoteStatus.choices, default=QuoteStatus.DRAFT
+    )
+    price_list = models.ForeignKey(
+        PriceList,
+        verbose_name=_("price list"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    valid_until = models.DateField(_("valid until"))
+    list_total = models.DecimalField(_("list total"), **MONEY, default=0)
+    amount = models.DecimalField(_("quote total"), **MONEY, default=0)
+    # The largest line discount, percent: it decides who must approve the quote.
+    discount_percent = models.DecimalField(_("discount (%)"), max_digits=5, decimal_places=2, default=0)
+    approver_role = models.CharField(_("approval by"), max_length=20, choices=Role.choices, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = QuoteQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("quote")
+        verbose_name_plural = _("quotes")
+        constraints = [
+            models.UniqueConstraint(fields=["company", "number"], name="quote_number_unique"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="quote_amount_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("orders:quote_detail", args=[self.pk])
+
+
+class QuoteLine(models.Model):
+    quote = models.ForeignKey(Quote, on_delete=models.CASCADE, related_name="lines")
+    product = models.ForeignKey(
+        Product, verbose_name=_("product"), on_delete=models.PROTECT, related_name="+"
+    )
+    quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=2)
+    list_price = models.DecimalField(_("list price"), **MONEY)
+    floor_price = models.DecimalField(_("floor price"), null=True, blank=True, **MONEY)
+    discount_percent = models.DecimalField(_("discount (%)"), max_digits=5, decimal_places=2, default=0)
+    unit_price = models.DecimalField(_("unit price"), **MONEY)
+    amount = models.DecimalField(_("amount"), **MONEY)
+
+    class Meta:
+        ordering = ["quote", "id"]
+        verbose_name = _("quote line")
+        verbose_name_plural = _("quote lines")
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="quote_line_quantity_positive"),
+            models.CheckConstraint(
+                condition=Q(discount_percent__gte=0) & Q(discount_percent__lte=100),
+                name="quote_line_discount",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product} × {self.quantity}"
+
+
+class ApprovalDecision(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
+class QuoteApproval(models.Model):
+    """One request to approve a quote's discount and its outcome."""
+
+    quote = models.ForeignKey(Quote, on_delete=models.CASCADE, related_name="approvals")
+    discount_percent = models.DecimalField(_("discount (%)"), max_digits=5, decimal_places=2)
+    approver_role = models.CharField(_("approval by"), max_length=20, choices=Role.choices)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    decision = models.CharField(
+        _("decision"), max_length=10, choices=ApprovalDecision.choices, default=ApprovalDecision.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    comment = models.CharField(_("comment"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["quote", "requested_at", "id"]
+        verbose_name = _("quote approval")
+        verbose_name_plural = _("quote approvals")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["quote"], condition=Q(decision="pending"), name="quote_one_pending_approval"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quote} {self.decision}"
+
+
+class ContractReviewStep(models.Model):
+    """A configurable step of contract review: who reviews, and for which contracts (from an
+    amount up; or only when the terms are not the standard ones)."""
+
+    company = models.ForeignKey(
+        Company, verbose_name=_("company"), on_delete=models.CASCADE, related_name="+"
+    )
+    sequence = models.PositiveSmallIntegerField(_("order"))
+    name = models.CharField(_("name"), max_length=100)
+    reviewer_role = models.CharField(_("reviewer position"), max_length=20, choices=Role.choices)
+    # A named reviewer (e.g. the legal counsel) overrides the position.
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("named reviewer"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    min_amount = models.DecimalField(_("from contract value"), **MONEY, default=0)
+    only_non_standard = models.BooleanField(_("only for non-standard terms"), default=False)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["company", "sequence", "id"]
+        verbose_name = _("contract review step")
+        verbose_name_plural = _("contract review steps")
+        constraints = [
+            models.UniqueConstraint(fields=["company", "sequence"], name="review_step_sequence_unique"),
+            models.CheckConstraint(condition=Q(min_amount__gte=0), name="review_step_amount_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ContractReview(models.Model):
+    """One step of one round of a contract's review (a round starts at each submission)."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="reviews")
+    round = models.PositiveSmallIntegerField(_("round"))
+    sequence = models.PositiveSmallIntegerField(_("order"))
+    name = models.CharField(_("step"), max_length=100)
+    reviewer_role = models.CharField(_("reviewer position"), max_length=20, choices=Role.choices)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("named reviewer"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decision = models.CharField(
+        _("decision"), max_length=10, choices=ApprovalDecision.choices, default=ApprovalDecision.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    comment = models.CharField(_("comment"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["contract", "round", "sequence", "id"]
+        verbose_name = _("contract review")
+        verbose_name_plural = _("contract reviews")
+        constraints = [
+            models.UniqueConstraint(fields=["contract", "round", "sequence"], name="contract_review_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contract} {self.name}"
+
+
+class ContractComment(models.Model):
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.PROTECT, related_name="+"
+    )
+    body = models.TextField(_("comment"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["contract", "created_at", "id"]
+        verbose_name = _("contract comment")
+        verbose_name_plural = _("contract comments")
+
+    def __str__(self) -> str:
+        return f"{self.contract}: {self.body[:30]}"
+
+
+class ContractVersion(models.Model):
+    """A snapshot of a contract's terms, taken when it is created and each time its terms change."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    terms = models.JSONField(_("terms"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["contract", "-number"]
+        verbose_name = _("contract version")
+        verbose_name_plural = _("contract versions")
+        constraints = [models.UniqueConstraint(fields=["contract", "number"], name="contract_version_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.contract} v{self.number}"
+
+
+class ContractAttachment(models.Model):
+    """A file of a contract (scans, annexes). Served only through the contract's access check."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("file"), upload_to="contracts/%Y/%m/", max_length=300)
+    name = models.CharField(_("name"), max_length=200)
+    size_bytes = models.PositiveBigIntegerField(_("size (bytes)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["contract", "-uploaded_at", "-id"]
+        verbose_name = _("contract attachment")
+        verbose_name_plural = _("contract attachments")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OrderEventKind(models.TextChoices):
+    CREATED = "created", _("Created")
+    SHIPMENTS_SET = "shipments_set", _("Delivery schedule changed")
+    PRODUCTION_STARTED = "production_started", _("Production started")
+    PROGRESS = "progress", _("Production progress")
+    PAUSED = "paused", _("Paused")
+    RESUMED = "resumed", _("Resumed")
+    SHIPPED = "shipped", _("Shipment shipped")
+    COMPLETED = "completed", _("Completed")
+    CANCELLED = "cancelled", _("Cancelled")
+    DELIVERY_CHANGE = "delivery_change", _("Delivery date changed")
+
+
+class OrderEvent(models.Model):
+    """The order's log: every transition with who, when and why (pauses and their reasons too)."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("event"), max_length=20, choices=OrderEventKind.choices)
+    from_status = models.CharField(_("from"), max_length=20, choices=OrderStatus.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=20, choices=OrderStatus.choices, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["order", "at", "id"]
+        verbose_name = _("order event")
+        verbose_name_plural = _("order events")
+
+    def __str__(self) -> str:
+        return f"{self.order} {self.kind}"
+
+
+class DeliveryChangeStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
+class DeliveryChangeRequest(VersionedModel):
+    """A rep's request to move a shipment's delivery date; a manager decides."""
+
+    order = models.ForeignKey(
+        Order, verbose_name=_("order"), on_delete=models.CASCADE, related_name="delivery_changes"
+    )
+    shipment = models.ForeignKey(
+        Shipment, verbose_name=_("shipment"), on_delete=models.CASCADE, related_name="delivery_changes"
+    )
+    old_date = models.DateField(_("current date"))
+    new_date = models.DateField(_("requested date"))
+    reason = models.CharField(_("reason"), max_length=500)
+    status = models.CharField(
+        _("status"), max_length=10, choices=DeliveryChangeStatus.choices, default=DeliveryChangeStatus.PENDING
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.CharField(_("decision note"), max_length=500, blank=True)
+
+    objects = DeliveryChangeQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        verbose_name = _("delivery change request")
+        verbose_name_plural = _("delivery change requests")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["shipment"], condition=Q(status="pending"), name="delivery_change_one_pending"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order} #{self.shipment.sequence}: {self.old_date} → {self.new_date}"

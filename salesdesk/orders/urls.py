@@ -1,4 +1,46 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from salesdesk.orders import views
 
 app_name = "orders"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.order_list, name="order_list"),
+    path("export.csv", views.order_export, name="order_export"),
+    path("new/", views.order_create, name="order_create"),
+    path("<int:pk>/", views.order_detail, name="order_detail"),
+    path("<int:pk>/shipments/", views.order_shipments, name="order_shipments"),
+    path("<int:pk>/shipments/<int:shipment_pk>/ship/", views.shipment_ship, name="shipment_ship"),
+    path("<int:pk>/start/", views.order_start, name="order_start"),
+    path("<int:pk>/progress/", views.order_progress, name="order_progress"),
+    path("<int:pk>/pause/", views.order_pause, name="order_pause"),
+    path("<int:pk>/resume/", views.order_resume, name="order_resume"),
+    path("<int:pk>/cancel/", views.order_cancel, name="order_cancel"),
+    path("<int:pk>/complete/", views.order_complete, name="order_complete"),
+    path("<int:pk>/delivery-changes/", views.delivery_change_create, name="delivery_change_create"),
+    path("delivery-changes/", views.delivery_change_list, name="delivery_change_list"),
+    path("delivery-changes/<int:pk>/decide/", views.delivery_change_decide, name="delivery_change_decide"),
+    path("quotes/", views.quote_list, name="quote_list"),
+    path("quotes/export.csv", views.quote_export, name="quote_export"),
+    path("quotes/new/", views.quote_create, name="quote_create"),
+    path("quotes/<int:pk>/", views.quote_detail, name="quote_detail"),
+    path("quotes/<int:pk>/lines/", views.quote_line_add, name="quote_line_add"),
+    path("quotes/<int:pk>/lines/<int:line_pk>/remove/", views.quote_line_remove, name="quote_line_remove"),
+    path("quotes/<int:pk>/submit/", views.quote_submit, name="quote_submit"),
+    path("quotes/<int:pk>/decide/", views.quote_decide, name="quote_decide"),
+    path("quotes/<int:pk>/pdf/", views.quote_download, name="quote_pdf"),
+    path("contracts/", views.contract_list, name="contract_list"),
+    path("contracts/export.csv", views.contract_export, name="contract_export"),
+    path("contracts/new/", views.contract_create, name="contract_create"),
+    path("contracts/renewals/", views.renewal_list, name="renewal_list"),
+    path("contracts/<int:pk>/", views.contract_detail, name="contract_detail"),
+    path("contracts/<int:pk>/edit/", views.contract_edit, name="contract_edit"),
+    path("contracts/<int:pk>/submit/", views.contract_submit, name="contract_submit"),
+    path("contracts/<int:pk>/review/", views.contract_review, name="contract_review"),
+    path("contracts/<int:pk>/sign/", views.contract_sign, name="contract_sign"),
+    path("contracts/<int:pk>/comments/", views.contract_comment, name="contract_comment"),
+    path("contracts/<int:pk>/attachments/", views.contract_attach, name="contract_attach"),
+    path("attachments/<int:pk>/", views.attachment_download, name="attachment_download"),
+    path("price-lists/", views.price_list_list, name="price_list_list"),
+    path("price-lists/<int:pk>/", views.price_list_detail, name="price_list_detail"),
+    path("settings/", views.discount_limits, name="discount_limits"),
+]

@@ -23,3 +23,15 @@ class ProductQuerySet(models.QuerySet):
 
     def active(self) -> "ProductQuerySet":
         return self.filter(is_active=True)
+
+
+class PriceListQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "PriceListQuerySet":
+        """Price lists are company settings: everyone in the company reads them (quotes use them)."""
+        profile = access.profile_of(user)
+        if profile is None:
+            return self.none()
+        company_id = company_id_of(user)
+        if company_id is None:
+            return self.all() if profile.is_admin else self.none()
+        return self.filter(company_id=company_id)
