@@ -20,7 +20,7 @@ from bench.scale import Scale
 
 def _steps():
     # Imported here: the generators import models, which need Django set up first.
-    from bench.datagen import org, sales
+    from bench.datagen import org, receivables, sales
 
     # (Scale field, how many exist, how to build them), in dependency order: each kind is owned by
     # (or refers to) the ones before it. A kind at 0 is not generated.
@@ -28,6 +28,7 @@ def _steps():
         ("employees", org.existing, org.build),
         ("customers", sales.existing_customers, sales.build_customers),
         ("opportunities", sales.existing_opportunities, sales.build_opportunities),
+        ("invoices", receivables.existing_invoices, receivables.build_invoices),
     ]
 
 

@@ -52,6 +52,8 @@ class Case:
     query_page_sizes: tuple[int, ...] = QUERY_PAGE_SIZES
     # Run untimed after every call, e.g. to delete what an import wrote so the next one starts alike.
     after_each: Callable[[], None] | None = None
+    # A memory goal: the peak Python heap of one scenario call (tracemalloc) stays under this.
+    memory_limit_mb: float | None = None
 
 
 @dataclass(frozen=True)
@@ -156,6 +158,34 @@ def time_calls(
     return samples
 
 
+def peak_memory(case: Case) -> dict[str, Any]:
+    """Peak memory of one scenario call: the Python heap high-water mark (tracemalloc, everything
+    the call allocates: rows, decimals, the driver's buffers) and the process's peak resident set
+    so far (ru_maxrss, includes Django, the data generator if it ran, and SQLite's page cache)."""
+    import resource
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        _check_status(case.scenario(case.page_size))
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    if case.after_each is not None:
+        case.after_each()
+    peak_mb = peak / 2**20
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    limit = case.memory_limit_mb
+    return {
+        "scenario_peak_python_mb": round(peak_mb, 1),
+        "process_peak_rss_mb": round(rss_mb, 1),
+        "limit_mb": limit,
+        # Both: the call's own allocations and the whole process (generate the data in a separate
+        # run: the generator's 1 GB SQLite insert cache would otherwise count here).
+        "met": limit is None or (peak_mb <= limit and rss_mb <= limit),
+    }
+
+
 def _timing(samples: Samples) -> dict[str, float]:
     median = statistics.median(samples.wall)
     return {
@@ -181,6 +211,7 @@ def measure(
     calls = {"scenario": case.scenario, "baseline": case.baseline, **case.extras}
     samples = time_calls(calls, case.page_size, repeat=repeat, warmup=warmup, after_each=case.after_each)
     timings = {name: _timing(s) for name, s in samples.items()}
+    memory = peak_memory(case) if case.memory_limit_mb is not None else None
 
     # Throughput is 1 / median, so the throughput ratio is the inverse ratio of the medians.
     ratio = timings["baseline"]["median_seconds"] / timings["scenario"]["median_seconds"]
@@ -208,8 +239,9 @@ def measure(
             "min_ratio": scenario.min_ratio,
             "ratio_met": ratio >= scenario.min_ratio,
             "query_count_independent_of_page_size": flat,
-            "met": ratio >= scenario.min_ratio and flat,
+            "met": ratio >= scenario.min_ratio and flat and (memory is None or memory["met"]),
         },
+        **({"memory": memory} if memory is not None else {}),
         "timings": timings,
         "queries": {
             "scenario": scenario_queries[case.page_size if case.page_size in sizes else sizes[-1]],
@@ -269,4 +301,10 @@ def summary(report: dict[str, Any]) -> str:
         f" queries {', '.join(f'{k}={v}' for k, v in counts.items())},"
         f" goal {'met' if report['goal']['met'] else 'NOT met'}",
     ]
+    if "memory" in report:
+        memory = report["memory"]
+        lines.append(
+            f"  peak memory {memory['scenario_peak_python_mb']} MB (Python heap of one call, limit "
+            f"{memory['limit_mb']} MB), process peak RSS {memory['process_peak_rss_mb']} MB"
+        )
     return "\n".join(lines)

@@ -9,6 +9,7 @@ HELP = {
     "employees": "people in the bench company, all roles together (default: %(default)s)",
     "customers": "customers of the bench company, owned by its reps or in the pool (default: %(default)s)",
     "opportunities": "deals of those customers over three years, open, won and lost (default: %(default)s)",
+    "invoices": "invoices of those customers over two years, with ~3 allocations each (default: %(default)s)",
 }
 
 
@@ -17,6 +18,7 @@ class Scale:
     employees: int = 10_000
     customers: int = 0
     opportunities: int = 0
+    invoices: int = 0
 
     def label(self) -> str:
         """A short name for file names: ``employees10000`` (kinds left at 0 are not named, so the

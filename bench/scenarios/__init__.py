@@ -1,6 +1,8 @@
 """The scenarios, registered with bench.harness on import. Add a module here and to the list below."""
 
 from bench.scenarios import (  # noqa: F401  (registering is the import's purpose)
+    ar_aging,
+    collections_workbench,
     employee_list_api,
     import_opportunities,
     opportunity_list_api,

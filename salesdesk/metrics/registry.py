@@ -529,3 +529,7 @@ register(
         finish=lambda parts: parts["count"],
     )
 )
+
+
+# The lead-to-cash figures live in their own module and register themselves on import.
+from salesdesk.metrics import money  # noqa: E402, F401
