@@ -14,12 +14,13 @@ from salesdesk.core.errors import SalesDeskError
 from salesdesk.customers.api import router as customers_router
 from salesdesk.imports.api import router as imports_router
 from salesdesk.metrics.api import router as metrics_router
-from salesdesk.org import services as org_services
 from salesdesk.orders.api import router as orders_router
+from salesdesk.org import services as org_services
 from salesdesk.org.api import router as org_router
 from salesdesk.pipeline.api import router as pipeline_router
 from salesdesk.products.api import router as products_router
 from salesdesk.receivables.api import router as receivables_router
+from salesdesk.receivables.api_aging import router as aging_router
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +58,7 @@ api.add_router("/products", products_router)
 api.add_router("/pipeline", pipeline_router)
 api.add_router("/orders", orders_router)
 api.add_router("/receivables", receivables_router)
+api.add_router("/receivables", aging_router)
 api.add_router("/imports", imports_router)
 api.add_router("/metrics", metrics_router)
 

@@ -1,6 +1,8 @@
 """The full demo: the demo organisation (salesdesk.org.demo), then its sales history — about 2,000
 customers with contacts, a catalogue of industrial equipment, two years of leads and deals before
-DEMO_ANCHOR, visits, and customers sliding into the public pool.
+DEMO_ANCHOR, visits, and customers sliding into the public pool — and the lead-to-cash trail of the
+won deals (salesdesk.orders.demo: quotes, contracts, orders and shipments; salesdesk.receivables
+.demo and .demo_aging: credit profiles, collection plans, invoices, payments, dunning, bad debts).
 
 This module sits above every app (it imports customers, products and pipeline), so the org app's
 ``seed_demo`` command loads it lazily. Deterministic for a seed: the same seed gives the same rows.
@@ -38,6 +40,7 @@ from salesdesk.customers.models import (
     VisitChannel,
     VisitStatus,
 )
+from salesdesk.orders import demo as orders_demo
 from salesdesk.org.demo import DEMO_ANCHOR, DEMO_COMPANY, DemoLogin, build_demo_org
 from salesdesk.org.models import Company, Employee, Level, Role
 from salesdesk.pipeline import services as pipeline_services
@@ -52,6 +55,8 @@ from salesdesk.pipeline.models import (
     StageChange,
 )
 from salesdesk.products.models import Product
+from salesdesk.receivables import demo as receivables_demo
+from salesdesk.receivables import demo_aging as aging_demo
 
 CUSTOMERS = 2000
 HISTORY_DAYS = 730
@@ -531,4 +536,7 @@ def build_demo(seed: int) -> list[DemoLogin]:
     if not Customer.objects.filter(company=company).exists():
         with transaction.atomic():
             _SalesBuilder(seed, company).build()
+            rng = random.Random(seed + 7)
+            for money_demo in (orders_demo, receivables_demo, aging_demo):
+                money_demo.build(company, DEMO_ANCHOR, rng)
     return logins

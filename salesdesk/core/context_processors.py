@@ -29,6 +29,34 @@ MENU = [
         ],
     ),
     (
+        _("Orders"),
+        "file-certificate",
+        [
+            (_("Quotes"), "orders:quote_list", "orders.view_orders"),
+            (_("Contracts"), "orders:contract_list", "orders.view_orders"),
+            (_("Renewals due"), "orders:renewal_list", "orders.view_orders"),
+            (_("Orders"), "orders:order_list", "orders.view_orders"),
+            (_("Delivery changes"), "orders:delivery_change_list", "orders.view_orders"),
+            (_("Price lists"), "orders:price_list_list", "orders.manage_price_lists"),
+            (_("Discount limits"), "orders:discount_limits", "orders.configure_orders"),
+        ],
+    ),
+    (
+        _("Receivables"),
+        "cash",
+        [
+            (_("Collections workbench"), "receivables:workbench", "receivables.work_collections"),
+            (_("Invoices"), "receivables:invoice_list", "receivables.view_receivables"),
+            (_("Payments"), "receivables:payment_list", "receivables.view_receivables"),
+            (_("Unallocated payments"), "receivables:unallocated_payments", "receivables.post_payment"),
+            (_("AR aging"), "receivables:aging_report", "receivables.view_aging"),
+            (_("Provision"), "receivables:aging_provision", "receivables.view_aging"),
+            (_("Write-offs"), "receivables:write_off_list", "receivables.view_aging"),
+            (_("Credit"), "receivables:credit_list", "receivables.view_receivables"),
+            (_("Credit holds"), "receivables:credit_holds", "receivables.view_receivables"),
+        ],
+    ),
+    (
         _("Organisation"),
         "sitemap",
         [
