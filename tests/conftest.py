@@ -157,8 +157,17 @@ def personas(transactional_db, settings):
     return org
 
 
+@pytest.fixture(scope="session")
+def _urls_imported():
+    """Import the URLconf (and with it the API's pydantic schemas) before a browser's first
+    request: on a busy machine that import takes longer than the browser waits for a page."""
+    from django.urls import get_resolver
+
+    assert get_resolver().url_patterns
+
+
 @pytest.fixture
-def new_page(browser, live_server):
+def new_page(browser, live_server, _urls_imported):
     """Open a page in a new browser context (a second person at another desk)."""
     from tests.browser import DESKTOP, TIMEOUT_MS
 

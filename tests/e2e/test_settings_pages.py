@@ -3,7 +3,6 @@ and sees it on the board, is told why a stage with deals stays active, and chang
 days; a rep is refused."""
 
 import pytest
-from django.urls import get_resolver
 from playwright.sync_api import expect
 
 from salesdesk.customers.models import TierPolicy
@@ -12,13 +11,6 @@ from tests.browser import login
 from tests.pipeline import factories
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture(autouse=True)
-def _urls_imported():
-    """Import the URLconf (and with it the API's pydantic schemas) before the browser's first
-    request: on a busy machine that import takes longer than the browser waits for a page."""
-    assert get_resolver().url_patterns
 
 
 def test_admin_configures_the_pipeline_and_sees_it_on_the_board(page, live_server, personas):
