@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from salesdesk.core import access
 from salesdesk.core.errors import BusinessRuleViolation, StaleVersion
@@ -72,6 +72,7 @@ def test_a_discount_beyond_every_limit_is_refused(org):
     assert exc.value.details["code"] == "discount_beyond_limits"
 
 
+@translation.override("en")
 def test_a_price_below_the_floor_is_refused_whoever_would_approve(org):
     deal = factories.deal_with_lines(org.rep, org.company, price="1000.00")
     product = deal.lines.get().product
@@ -182,6 +183,7 @@ def test_review_steps_follow_amount_and_terms(org):
     assert "Legal" in names[-1]
 
 
+@translation.override("en")
 def test_review_goes_step_by_step_and_only_the_right_reviewer_decides(org):
     deal = factories.deal_with_lines(org.rep, org.company, won=True)
     contract = services.create_contract(acting_user=org.rep, opportunity=deal)

@@ -13,6 +13,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from salesdesk.receivables import aging
 from salesdesk.receivables import rules_aging as rules
@@ -148,6 +149,7 @@ def test_written_off_invoices_leave_the_aging_from_their_write_off_date(org):
     assert aging.aging_report(user=org.finance, as_of=AS_OF).totals.total == Decimal(0)
 
 
+@translation.override("en")
 def test_configured_buckets_change_the_report(org):
     from salesdesk.receivables import aging as aging_module
 

@@ -121,6 +121,7 @@ def test_over_allocation_is_refused_with_422_and_a_clear_message(org, finance_ap
     response = finance_api.post(
         f"/receivables/payments/{payment.pk}/allocations",
         json={"applied_on": str(TODAY), "lines": [{"invoice_id": invoice.pk, "amount": "300.01"}]},
+        headers={"Accept-Language": "en"},
     )
     assert response.status_code == 422, response.text
     body = response.json()
@@ -130,6 +131,7 @@ def test_over_allocation_is_refused_with_422_and_a_clear_message(org, finance_ap
     response = finance_api.post(
         f"/receivables/payments/{small.pk}/allocations",
         json={"applied_on": str(TODAY), "lines": [{"invoice_id": invoice.pk, "amount": "60.00"}]},
+        headers={"Accept-Language": "en"},
     )
     assert response.status_code == 422
     assert (
@@ -192,7 +194,11 @@ def test_order_over_the_limit_goes_on_hold_and_finance_clears_it(org, live_serve
     held = rep_api.post(f"/receivables/orders/{over.pk}/confirm", json={"version": over.version}).json()
     assert (held["status"], held["confirmed"]) == ("credit_hold", False)
     assert rep_api.get(f"/orders/{over.pk}").json()["status"] == "credit_hold"
-    again = rep_api.post(f"/receivables/orders/{over.pk}/confirm", json={"version": held["version"]})
+    again = rep_api.post(
+        f"/receivables/orders/{over.pk}/confirm",
+        json={"version": held["version"]},
+        headers={"Accept-Language": "en"},
+    )
     assert again.status_code == 422 and "credit hold" in again.json()["message"]
 
     holds = finance_api.get("/receivables/credit-holds").json()["items"]

@@ -7,6 +7,7 @@ from decimal import Decimal as D
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.utils import translation
 
 from salesdesk.core.errors import BusinessRuleViolation, StaleVersion
 from salesdesk.orders.models import Order
@@ -236,6 +237,7 @@ def test_allocation_settles_the_invoice_and_marks_it_paid_on_that_day(finance, r
     ]
 
 
+@translation.override("en")
 def test_allocation_never_over_allocates_the_invoice_or_the_payment(finance, rep):
     invoice = f.contract_invoice(finance, rep, amount="100.00")
     big = f.receipt(finance, invoice.customer, "500.00")
