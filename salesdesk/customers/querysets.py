@@ -2,23 +2,11 @@ from django.db import models
 from django.db.models import Q
 
 from salesdesk.core import access
+from salesdesk.core.access import company_id_of
 
 # Who works with customers: they may look into the company's public pool. Finance staff chase
 # receivables, not prospects, and see only what their scope gives them.
 SALES_ROLES = frozenset({"rep", "supervisor", "manager", "director"})
-
-
-def company_id_of(user) -> int | None:
-    employee = getattr(user, "employee", None) if user is not None else None
-    return employee.company_id if employee is not None else None
-
-
-def _company_q(user, path: str) -> Q:
-    """Records of the user's own company; a superuser without an employee record sees every company."""
-    company_id = company_id_of(user)
-    if company_id is None:
-        return Q() if access.profile_of(user).is_admin else access.NOTHING
-    return Q(**{path: company_id})
 
 
 def sees_pool(user) -> bool:
@@ -39,7 +27,7 @@ class CustomerQuerySet(models.QuerySet):
         q = access.visible_q(user, owner="owner") & Q(owner__isnull=False)
         if sees_pool(user):
             q |= Q(owner__isnull=True)
-        return self.filter(q & _company_q(user, "company_id"))
+        return self.filter(q & access.company_q(user, "company_id"))
 
     def worked_by(self, user) -> "CustomerQuerySet":
         """Owned customers within the user's scope (including delegated work): those the user may edit
@@ -47,7 +35,7 @@ class CustomerQuerySet(models.QuerySet):
         if access.profile_of(user) is None:
             return self.none()
         return self.filter(
-            access.visible_q(user, owner="owner"), _company_q(user, "company_id"), owner__isnull=False
+            access.visible_q(user, owner="owner"), access.company_q(user, "company_id"), owner__isnull=False
         )
 
     def owned(self) -> "CustomerQuerySet":
@@ -65,7 +53,7 @@ class ContactQuerySet(models.QuerySet):
             return self.none()
         return self.filter(
             access.visible_q(user, owner="customer__owner"),
-            _company_q(user, "customer__company_id"),
+            access.company_q(user, "customer__company_id"),
             customer__owner__isnull=False,
         )
 
@@ -77,11 +65,13 @@ class VisitQuerySet(models.QuerySet):
             return self.none()
         return self.filter(
             access.visible_q(user, owner="owner") | access.visible_q(user, owner="customer__owner"),
-            _company_q(user, "customer__company_id"),
+            access.company_q(user, "customer__company_id"),
         )
 
     def by_people_visible_to(self, user) -> "VisitQuerySet":
         """Visits made by people in the user's scope (the visit report counts people's work)."""
         if access.profile_of(user) is None:
             return self.none()
-        return self.filter(access.visible_q(user, owner="owner"), _company_q(user, "customer__company_id"))
+        return self.filter(
+            access.visible_q(user, owner="owner"), access.company_q(user, "customer__company_id")
+        )

@@ -2,11 +2,7 @@ from django.db import models
 from django.db.models import Q
 
 from salesdesk.core import access
-
-
-def company_id_of(user) -> int | None:
-    employee = getattr(user, "employee", None) if user is not None else None
-    return employee.company_id if employee is not None else None
+from salesdesk.core.access import company_id_of
 
 
 class ProductQuerySet(models.QuerySet):
