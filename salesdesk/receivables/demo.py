@@ -3,7 +3,7 @@ collection plans, invoices on shipment and on milestone, receipts with their all
 unallocated receipts and one refund, and credit profiles with some customers near their limit.
 
 Set-based (bulk_create) and consistent with the services' rules: numbers come from the same
-NumberSequence rows ``services.next_number`` claims from; ``Invoice.allocated`` and
+DocumentSequence rows ``services.next_number`` claims from; ``Invoice.allocated`` and
 ``Payment.allocated`` equal their allocation rows; an invoice is paid (with ``paid_on``, the date of
 the allocation that settled it) exactly when fully allocated; the invoices of a shipment, an
 instalment, an order and a contract never exceed its value; nothing is dated after ``today``.
@@ -19,7 +19,7 @@ from django.db import transaction
 from django.db.models import F
 
 from salesdesk.core.money import to_money
-from salesdesk.orders.models import Contract, ContractStatus, Shipment, ShipmentStatus
+from salesdesk.orders.models import Contract, ContractStatus, DocumentSequence, Shipment, ShipmentStatus
 from salesdesk.org.models import Company, Employee, EmployeeStatus
 from salesdesk.receivables import rules, selectors
 from salesdesk.receivables.models import (
@@ -30,7 +30,6 @@ from salesdesk.receivables.models import (
     Invoice,
     InvoiceBasis,
     InvoiceStatus,
-    NumberSequence,
     Payment,
     PaymentKind,
     PaymentMethod,
@@ -45,13 +44,13 @@ NEAR_LIMIT_CUSTOMERS = 3
 
 def _numbers(company: Company, kind: str, days: list[date]) -> list[str]:
     """Numbers for documents dated ``days`` (in that order), reserved from each year's
-    NumberSequence in one UPDATE, so later documents from the services continue after them."""
+    DocumentSequence in one UPDATE, so later documents from the services continue after them."""
     first = {}
     for year, count in Counter(day.year for day in days).items():
-        NumberSequence.objects.get_or_create(company=company, kind=kind, year=year)
-        sequence = NumberSequence.objects.filter(company=company, kind=kind, year=year)
-        sequence.update(last_value=F("last_value") + count)
-        first[year] = sequence.values_list("last_value", flat=True).get() - count
+        DocumentSequence.objects.get_or_create(company=company, prefix=kind, year=year)
+        sequence = DocumentSequence.objects.filter(company=company, prefix=kind, year=year)
+        sequence.update(last=F("last") + count)
+        first[year] = sequence.values_list("last", flat=True).get() - count
     seen: Counter = Counter()
     numbers = []
     for day in days:

@@ -115,25 +115,6 @@ class CreditHold(VersionedModel):
         return f"{self.order} · {self.get_status_display()}"
 
 
-class NumberSequence(models.Model):
-    """The last number given out per company, document kind and year (FP-2026-000001). A
-    conditional UPDATE ``last_value = last_value + 1`` claims the next one, so two issuers never
-    get the same number."""
-
-    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="+")
-    kind = models.CharField(max_length=10)
-    year = models.PositiveSmallIntegerField()
-    last_value = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["company", "kind", "year"], name="number_sequence_unique"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.kind}-{self.year}: {self.last_value}"
-
-
 class InvoiceBasis(models.TextChoices):
     SHIPMENT = "shipment", _("On shipment")
     MILESTONE = "milestone", _("On milestone")

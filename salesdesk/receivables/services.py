@@ -20,7 +20,15 @@ from salesdesk.core.errors import BusinessRuleViolation
 from salesdesk.core.money import to_money
 from salesdesk.core.versioning import claim_version
 from salesdesk.customers.models import Customer
-from salesdesk.orders.models import Contract, ContractStatus, Order, OrderStatus, Shipment, ShipmentStatus
+from salesdesk.orders.models import (
+    Contract,
+    ContractStatus,
+    DocumentSequence,
+    Order,
+    OrderStatus,
+    Shipment,
+    ShipmentStatus,
+)
 from salesdesk.org.models import Company, User
 from salesdesk.receivables import rules, selectors
 from salesdesk.receivables.models import (
@@ -33,7 +41,6 @@ from salesdesk.receivables.models import (
     Invoice,
     InvoiceBasis,
     InvoiceStatus,
-    NumberSequence,
     Payment,
     PaymentKind,
     PaymentMethod,
@@ -49,10 +56,10 @@ def next_number(company: Company, kind: str, year: int) -> str:
     """Claim the next document number of ``company`` for ``kind`` and ``year`` (FP-2026-000001).
     The increment is one UPDATE, which takes the row lock: concurrent issuers queue on it and
     each gets its own number. Call inside the service's transaction."""
-    NumberSequence.objects.get_or_create(company=company, kind=kind, year=year)
-    sequence = NumberSequence.objects.filter(company=company, kind=kind, year=year)
-    sequence.update(last_value=F("last_value") + 1)
-    return rules.invoice_number(year, sequence.values_list("last_value", flat=True).get(), prefix=kind)
+    DocumentSequence.objects.get_or_create(company=company, prefix=kind, year=year)
+    sequence = DocumentSequence.objects.filter(company=company, prefix=kind, year=year)
+    sequence.update(last=F("last") + 1)
+    return rules.invoice_number(year, sequence.values_list("last", flat=True).get(), prefix=kind)
 
 
 def _invoiced(**filters) -> Decimal:
