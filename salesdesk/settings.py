@@ -102,6 +102,8 @@ INSTALLED_APPS = [
     "salesdesk.receivables",
     "salesdesk.imports",
     "salesdesk.metrics",
+    "salesdesk.planning",
+    "salesdesk.budgets",
 ]
 
 MIDDLEWARE = [
