@@ -134,6 +134,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     metrics.add_argument("options", nargs="*", help="see: salesdesk metrics --help")
 
+    targets = sub.add_parser(
+        "targets",
+        help="targets: salesdesk targets attainment --period 2026-11 [--by employee|unit] --format json",
+    )
+    targets.add_argument("options", nargs="*", help="see: salesdesk targets attainment --help")
+
     importer = sub.add_parser(
         "import", help="import a CSV/XLSX file: salesdesk import KIND FILE [--mapping F] [--dry-run]"
     )
@@ -145,7 +151,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 # Subcommands whose options belong to a management command: everything after the name is passed on.
-PASS_THROUGH = {"metrics": "metrics", "import": "import_data", "manage": None}
+PASS_THROUGH = {"metrics": "metrics", "targets": "targets", "import": "import_data", "manage": None}
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -13,6 +13,7 @@ class ImportKind(models.TextChoices):
     EMPLOYEES = "employees", _("Employees")
     LEADS = "leads", _("Leads")
     OPPORTUNITIES = "opportunities", _("Opportunities")
+    TARGETS = "targets", _("Targets")
 
 
 class ImportMapping(models.Model):

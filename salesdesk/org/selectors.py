@@ -6,9 +6,19 @@ from datetime import date
 from django.db import connection
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from salesdesk.core.access import AccessProfile, DataScope
-from salesdesk.org.models import Delegation, Employee, OrgUnit, Position, Role, User
+from salesdesk.core.errors import BusinessRuleViolation
+from salesdesk.org.models import Company, Delegation, Employee, OrgUnit, Position, Role, User
+
+
+def company_of(user: User) -> Company:
+    """The company a user works for: new records belong to it."""
+    employee = getattr(user, "employee", None)
+    if employee is None:
+        raise BusinessRuleViolation(_("Only employees of a company can add records."))
+    return employee.company
 
 
 def _reports_below(employee_id: int) -> frozenset[int]:

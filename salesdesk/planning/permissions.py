@@ -16,7 +16,7 @@ APPROVERS = frozenset({"manager", "director", "admin"})
 TOP = frozenset({"director", "admin"})
 
 
-def _role(user) -> str:
+def role_of(user) -> str:
     profile = profile_of(user)
     return "admin" if profile.is_admin else profile.role
 
@@ -80,13 +80,13 @@ def can_view_plans(user, obj) -> bool:
 @access.rule("planning.manage_plans")
 def can_manage_plans(user, obj) -> bool:
     """Plan versions and seasonality templates are the director's (and the admin's)."""
-    return _role(user) in TOP and _in_company(user)
+    return role_of(user) in TOP and _in_company(user)
 
 
 @access.rule("planning.split_target")
 def can_split_target(user, target) -> bool:
     """Split a target into parts below it: the director any; a leader their own unit and below."""
-    role = _role(user)
+    role = role_of(user)
     if role in TOP:
         return target is None or _sees(user, target)
     if role not in LEADERS - TOP:
@@ -99,18 +99,20 @@ def can_split_target(user, target) -> bool:
 @access.rule("planning.set_target")
 def can_set_target(user, target) -> bool:
     """Set a target's levels: the director any; a leader the numbers below them, never their own."""
-    role = _role(user)
+    role = role_of(user)
     if role in TOP:
         return target is None or _sees(user, target)
-    if role not in LEADERS - TOP:
+    if role not in LEADERS:
         return False
-    return target is None or (_sees(user, target) and _within(user, target) and not is_own(user, target))
+    from salesdesk.planning.selectors import settable_owners
+
+    return target is None or settable_owners(user).covers(target)
 
 
 @access.rule("planning.propose")
 def can_propose(user, node) -> bool:
     """Bottom-up: everyone in sales proposes their own number; leaders also their unit's."""
-    role = _role(user)
+    role = role_of(user)
     if role not in SALES_ROLES:
         return False
     if node is None:
@@ -130,7 +132,7 @@ def can_decide_proposal(user, proposal) -> bool:
 def can_request_adjustment(user, target) -> bool:
     """The owner asks to change their own number (a leader: their unit's), or someone who may
     set it proposes the change."""
-    role = _role(user)
+    role = role_of(user)
     if role not in SALES_ROLES:
         return False
     if target is None:
@@ -141,7 +143,7 @@ def can_request_adjustment(user, target) -> bool:
 @access.rule("planning.approve_adjustment")
 def can_approve_adjustment(user, adjustment) -> bool:
     """Managers approve their subordinates' targets, never their own and never their own request."""
-    role = _role(user)
+    role = role_of(user)
     if role not in APPROVERS:
         return False
     if adjustment is None:
@@ -155,7 +157,7 @@ def can_approve_adjustment(user, adjustment) -> bool:
 @access.rule("planning.work_action_plan")
 def can_work_action_plan(user, plan) -> bool:
     """The rep writes the plan for their own gap; their leaders may write it with them."""
-    role = _role(user)
+    role = role_of(user)
     if role not in SALES_ROLES:
         return False
     return plan is None or plan.owner_id == user.pk or (role in LEADERS and _sees(user, plan))
@@ -164,6 +166,6 @@ def can_work_action_plan(user, plan) -> bool:
 @access.rule("planning.check_action_plan")
 def can_check_action_plan(user, plan) -> bool:
     """A leader whose scope covers the rep checks the plan; nobody checks their own."""
-    if _role(user) not in LEADERS:
+    if role_of(user) not in LEADERS:
         return False
     return plan is None or (plan.owner_id != user.pk and _sees(user, plan))

@@ -7,7 +7,7 @@ salespeople"), DESIGN.md (largest-remainder splits, Chinese working days).
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 from django.utils.translation import gettext_lazy as _
 
@@ -93,6 +93,17 @@ def resplit(children: Sequence[Levels], new_total: Levels, metric: TargetMetric)
     if not any(weights):
         weights = [ONE] * len(children)
     return split_levels(new_total, weights, metric)
+
+
+def levels_for_goal(goal: Decimal, like: Levels | None, metric: TargetMetric) -> Levels:
+    """A new goal typed on its own (the grid): floor and stretch keep their ratio to the goal of
+    ``like`` (the target's current levels, else its parent's), rounded to the metric's unit and
+    kept ordered; with nothing to go by, floor = stretch = goal."""
+    if like is None or like.goal <= 0:
+        return Levels(goal, goal, goal)
+    floor = min(goal, (goal * like.floor / like.goal).quantize(metric.unit, rounding=ROUND_FLOOR))
+    stretch = max(goal, (goal * like.stretch / like.goal).quantize(metric.unit, rounding=ROUND_CEILING))
+    return Levels(max(Decimal(0), floor), goal, stretch)
 
 
 # Seniority (新人 / 成长 / 资深): new reps get more of the new-customer targets and less of the

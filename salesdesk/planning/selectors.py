@@ -14,10 +14,10 @@ from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from salesdesk.core import periods, workdays
+from salesdesk.core import access, periods, workdays
 from salesdesk.core.errors import BusinessRuleViolation
 from salesdesk.metrics import selectors as metrics
-from salesdesk.org.models import OrgUnit
+from salesdesk.org.models import OrgUnit, User
 from salesdesk.planning import rules
 from salesdesk.planning.models import (
     ActionPlan,
@@ -56,6 +56,23 @@ def targets(user, plan: SalesPlan) -> QuerySet[Target]:
     )
 
 
+def top_targets(user, plan: SalesPlan) -> QuerySet[Target]:
+    """The year targets the user sees that nothing they see was split from: the roots of their
+    part of the plan."""
+    mine = targets(user, plan)
+    return mine.filter(period_key=str(plan.fiscal_year)).exclude(parent__in=mine.values("pk"))
+
+
+def targets_to_propose(user, plan: SalesPlan) -> QuerySet[Target]:
+    """The numbers a user may propose bottom-up: their own, and a leader's unit's."""
+    from salesdesk.planning.permissions import LEADERS, own_unit_id, role_of
+
+    mine = Q(owner_user=user)
+    if role_of(user) in LEADERS and own_unit_id(user) is not None:
+        mine |= Q(owner_unit_id=own_unit_id(user))
+    return targets(user, plan).filter(mine)
+
+
 def metric_choices() -> list[tuple[str, str]]:
     return [(name, str(metrics.metric_named(name).label)) for name in rules.TARGET_METRICS]
 
@@ -71,6 +88,44 @@ def active_plan_for(company_id: int | None, period_key: str) -> SalesPlan:
     if plan is None:
         raise BusinessRuleViolation(_("No active sales plan for fiscal year %(year)s.") % {"year": year})
     return plan
+
+
+# --- who may set which numbers
+
+
+@dataclass(frozen=True)
+class Reach:
+    """Whose numbers a user may set; ``None`` means every unit / employee of their company."""
+
+    unit_ids: frozenset[int] | None
+    user_ids: frozenset[int] | None
+
+    def covers(self, node) -> bool:
+        if node.owner_unit_id is not None:
+            return self.unit_ids is None or node.owner_unit_id in self.unit_ids
+        return self.user_ids is None or node.owner_user_id in self.user_ids
+
+
+def settable_owners(user) -> Reach:
+    """The set-targets rule for many owners at once (two queries): the director and admin reach
+    everyone; a leader the units and people below them in their subtree, never themselves or
+    their own unit; nobody else anyone. ``planning.set_target`` and the target import use it."""
+    from salesdesk.planning.permissions import LEADERS, TOP, role_of
+
+    role = role_of(user)
+    if role in TOP:
+        return Reach(None, None)
+    profile = access.profile_of(user)
+    if role not in LEADERS or not profile.unit_path:
+        return Reach(frozenset(), frozenset())
+    units = OrgUnit.objects.filter(path__startswith=profile.unit_path).exclude(pk=profile.unit_id)
+    people = User.objects.filter(
+        access.visible_q(user, owner="pk", owner_unit="employee__unit"),
+        employee__unit__path__startswith=profile.unit_path,
+    ).exclude(pk=user.pk)
+    return Reach(
+        frozenset(units.values_list("pk", flat=True)), frozenset(people.values_list("pk", flat=True))
+    )
 
 
 # --- the target in force -----------------------------------------------------------------------
@@ -146,12 +201,14 @@ def attainment(
     by: str = "unit",
     metric_names: Sequence[str] | None = None,
     parent_unit: OrgUnit | None = None,
+    owner_unit: OrgUnit | None = None,
     as_of: date,
 ) -> list[Attainment]:
     """Actual against the target in force for every owner of ``period_key`` the user sees.
 
     ``by`` "unit" lists unit targets (the units directly below ``parent_unit``, or all); "employee"
-    lists people's targets (those working in ``parent_unit``'s subtree, or all). ``user=None`` is a
+    lists people's targets (those working in ``parent_unit``'s subtree, or all); ``owner_unit``
+    keeps only that unit's own targets. ``user=None`` is a
     system run (the CLI) over the whole plan."""
     period = metrics.period_for(period_key)
     rows = Target.objects.visible_to(user) if user is not None else Target.objects.all()
@@ -162,6 +219,8 @@ def attainment(
         rows = rows.filter(owner_unit__isnull=False)
         if parent_unit is not None:
             rows = rows.filter(owner_unit__parent=parent_unit)
+        if owner_unit is not None:
+            rows = rows.filter(owner_unit=owner_unit)
     else:
         rows = rows.filter(owner_user__isnull=False)
         if parent_unit is not None:
@@ -217,6 +276,31 @@ def attainment(
     return result
 
 
+def attainment_below(
+    *,
+    user,
+    plan: SalesPlan,
+    period_key: str,
+    unit: OrgUnit,
+    metric_names: Sequence[str] | None = None,
+    as_of: date,
+) -> tuple[list[Attainment], list[Attainment], str]:
+    """One drill step: the unit's own rows, and its parts' rows — its sub-units, or the people
+    of a unit without sub-unit targets — with the grouping the parts use."""
+    common = {
+        "user": user,
+        "plan": plan,
+        "period_key": period_key,
+        "metric_names": metric_names,
+        "as_of": as_of,
+    }
+    own = attainment(by="unit", owner_unit=unit, **common)
+    below = attainment(by="unit", parent_unit=unit, **common)
+    if below:
+        return own, below, "unit"
+    return own, attainment(by="employee", parent_unit=unit, **common), "employee"
+
+
 def _drillable_units(unit_ids: Iterable[int]) -> set[int]:
     """Units with something below them to drill into: sub-units or employees."""
     unit_ids = list(unit_ids)
@@ -238,8 +322,10 @@ class GridCell:
 
 @dataclass(frozen=True)
 class GridRow:
+    owner: OrgUnit | User
     owner_label: str
     owner_key: str  # "unit:4" / "user:17"
+    can_set: bool  # may the viewer set this row's numbers
     target: Target | None  # the row owner's number for the node's period
     cells: list[GridCell]  # the row owner's numbers per sub-period
     cells_total: Decimal
@@ -272,6 +358,7 @@ class Grid:
     columns: list[periods.Period]
     rows: list[GridRow]
     node_row: GridRow
+    can_split: bool  # may the viewer split the node
 
     @property
     def children_total(self) -> Decimal:
@@ -325,6 +412,7 @@ def grid(user, node: Target) -> Grid:
     )
     own = {(p.owner_unit_id, p.owner_user_id): p for p in proposals}
     user_proposals = [p for p in proposals if p.owner_user_id is not None]
+    reach = settable_owners(user)
 
     def row(kind: str, owner) -> GridRow:
         key = (owner.pk, None) if kind == "unit" else (None, owner.pk)
@@ -335,8 +423,10 @@ def grid(user, node: Target) -> Grid:
             below = sum(mine, Decimal(0)) if mine else None
         target = found.get((*key, period.key))
         return GridRow(
+            owner=owner,
             owner_label=str(owner),
             owner_key=f"{kind}:{owner.pk}",
+            can_set=reach.covers(_Node(*key)),
             target=target,
             cells=cells,
             cells_total=sum((c.target.goal for c in cells if c.target), Decimal(0)),
@@ -345,7 +435,21 @@ def grid(user, node: Target) -> Grid:
             drill_target_id=target.pk if target is not None and kind == "unit" else None,
         )
 
-    return Grid(node=node, columns=columns, rows=[row(*o) for o in owners], node_row=row(*node_owner))
+    return Grid(
+        node=node,
+        columns=columns,
+        rows=[row(*o) for o in owners],
+        node_row=row(*node_owner),
+        can_split=access.can(user, "planning.split_target", node),
+    )
+
+
+@dataclass(frozen=True)
+class _Node:
+    """An owner as the permission rules see a target: its unit id or its user id."""
+
+    owner_unit_id: int | None
+    owner_user_id: int | None
 
 
 # --- lists -------------------------------------------------------------------------------------

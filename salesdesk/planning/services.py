@@ -340,6 +340,36 @@ def set_target(
     return target
 
 
+@transaction.atomic
+def set_target_goal(
+    *,
+    acting_user: User,
+    plan: SalesPlan,
+    metric: str,
+    owner: Owner,
+    period_key: str,
+    goal: Decimal,
+    expected_version: int | None = None,
+    like: Target | None = None,
+) -> Target:
+    """Change only the goal (a grid cell): floor and stretch follow at the ratios the target had,
+    or, for a new target, the ratios of ``like`` (the grid's node)."""
+    definition = target_metric(metric)
+    period = period_for(period_key, plan)
+    current = Target.objects.filter(plan=plan, metric=metric, period_key=period.key, **owner.lookup()).first()
+    basis = current or like
+    levels = rules.levels_for_goal(goal, _levels(basis) if basis else None, definition)
+    return set_target(
+        acting_user=acting_user,
+        plan=plan,
+        metric=metric,
+        owner=owner,
+        period_key=period_key,
+        levels=levels,
+        expected_version=expected_version,
+    )
+
+
 def _placement(acting_user: User, target: Target) -> Target:
     """A new target is judged where it would sit: its owner must be in the setter's reach."""
     if (

@@ -5,10 +5,11 @@ from salesdesk.imports.kinds.customers import ContactKind, CustomerKind
 from salesdesk.imports.kinds.employees import EmployeeKind
 from salesdesk.imports.kinds.pipeline import LeadKind, OpportunityKind
 from salesdesk.imports.kinds.products import ProductKind
+from salesdesk.imports.kinds.targets import TargetKind
 
 KINDS: dict[str, type[Kind]] = {
     kind.name: kind
-    for kind in (CustomerKind, ContactKind, ProductKind, EmployeeKind, LeadKind, OpportunityKind)
+    for kind in (CustomerKind, ContactKind, ProductKind, EmployeeKind, LeadKind, OpportunityKind, TargetKind)
 }
 
 __all__ = ["KINDS", "Context", "Field", "Kind", "Row", "RowError"]
