@@ -10,6 +10,7 @@ from django.utils import timezone
 from ninja import Field, Path, Query, Router, Schema, Status
 from pydantic import model_validator
 
+from salesdesk.core import access
 from salesdesk.core.access import permission
 from salesdesk.core.api import ERRORS, MAX_ID, WRITE_ERRORS, InputSchema, Page, PageParams, UserRef, page_of
 from salesdesk.org import selectors as org
@@ -292,11 +293,13 @@ def _target(request, target_id: int) -> Target:
 
 
 def _owner(request, data: OwnerIn) -> services.Owner:
-    """The owner named in a request, looked up in the caller's company (another company's → 404)."""
+    """The owner named in a request: a unit of the caller's company, or a person in their scope
+    (anyone else answers 404)."""
     company = org.company_of(request.user)
     if data.owner_unit_id is not None:
         return services.Owner(unit=get_object_or_404(OrgUnit, pk=data.owner_unit_id, company=company))
-    return services.Owner(user=get_object_or_404(User, pk=data.owner_user_id, employee__company=company))
+    people = User.objects.filter(access.visible_q(request.user, owner="pk", owner_unit="employee__unit"))
+    return services.Owner(user=get_object_or_404(people, pk=data.owner_user_id, employee__company=company))
 
 
 # --- plans -------------------------------------------------------------------------------------

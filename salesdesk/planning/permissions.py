@@ -137,7 +137,8 @@ def can_request_adjustment(user, target) -> bool:
         return False
     if target is None:
         return True
-    return _sees(user, target) and (is_own(user, target) or can_set_target(user, target))
+    own = target.owner_user_id == user.pk or (role in LEADERS and is_own(user, target))
+    return _sees(user, target) and (own or can_set_target(user, target))
 
 
 @access.rule("planning.approve_adjustment")

@@ -49,7 +49,7 @@ def targets(user, plan: SalesPlan) -> QuerySet[Target]:
     return (
         Target.objects.visible_to(user)
         .filter(plan=plan)
-        .select_related("owner_unit", "owner_user", "parent")
+        .select_related("owner_unit", "owner_user__employee", "parent")
         .order_by(
             "metric", "owner_unit__path", "owner_user__employee__employee_no", "period_start", "period_end"
         )
