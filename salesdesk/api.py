@@ -9,6 +9,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import APIKeyHeader, HttpBearer, django_auth
 
+from salesdesk.budgets.api import router as budgets_router
 from salesdesk.core import access
 from salesdesk.core.errors import SalesDeskError
 from salesdesk.customers.api import router as customers_router
@@ -18,6 +19,7 @@ from salesdesk.orders.api import router as orders_router
 from salesdesk.org import services as org_services
 from salesdesk.org.api import router as org_router
 from salesdesk.pipeline.api import router as pipeline_router
+from salesdesk.planning.api import router as planning_router
 from salesdesk.products.api import router as products_router
 from salesdesk.receivables.api import router as receivables_router
 from salesdesk.receivables.api_aging import router as aging_router
@@ -61,6 +63,8 @@ api.add_router("/receivables", receivables_router)
 api.add_router("/receivables", aging_router)
 api.add_router("/imports", imports_router)
 api.add_router("/metrics", metrics_router)
+api.add_router("/planning", planning_router)
+api.add_router("/budgets", budgets_router)
 
 
 def _error(request, status: int, code: str, message: str, details=None):

@@ -27,6 +27,7 @@ from django.db import transaction
 from django.utils import timezone
 from faker import Faker
 
+from salesdesk.budgets import demo as budgets_demo
 from salesdesk.customers import rules as customer_rules
 from salesdesk.customers import services as customer_services
 from salesdesk.customers.models import (
@@ -54,6 +55,7 @@ from salesdesk.pipeline.models import (
     OpportunityLine,
     StageChange,
 )
+from salesdesk.planning import demo as planning_demo
 from salesdesk.products.models import Product
 from salesdesk.receivables import demo as receivables_demo
 from salesdesk.receivables import demo_aging as aging_demo
@@ -537,6 +539,6 @@ def build_demo(seed: int) -> list[DemoLogin]:
         with transaction.atomic():
             _SalesBuilder(seed, company).build()
             rng = random.Random(seed + 7)
-            for money_demo in (orders_demo, receivables_demo, aging_demo):
+            for money_demo in (orders_demo, receivables_demo, aging_demo, planning_demo, budgets_demo):
                 money_demo.build(company, DEMO_ANCHOR, rng)
     return logins

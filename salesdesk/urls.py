@@ -14,6 +14,8 @@ urlpatterns = [
     path("receivables/", include("salesdesk.receivables.urls")),
     path("imports/", include("salesdesk.imports.urls")),
     path("metrics/", include("salesdesk.metrics.urls")),
+    path("planning/", include("salesdesk.planning.urls")),
+    path("budgets/", include("salesdesk.budgets.urls")),
     path("api/v1/", api.urls),
 ]
 

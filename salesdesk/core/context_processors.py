@@ -57,6 +57,31 @@ MENU = [
         ],
     ),
     (
+        _("Planning"),
+        "target-arrow",
+        [
+            (_("Sales plans"), "planning:plan_list", "planning.view_plans"),
+            (_("My numbers"), "planning:my_numbers", "planning.propose"),
+            (_("Attainment"), "planning:attainment", "planning.view_plans"),
+            (_("Target adjustments"), "planning:adjustment_list", "planning.view_plans"),
+            (_("Adjustment approvals"), "planning:adjustment_inbox", "planning.approve_adjustment"),
+            (_("Action plans"), "planning:action_plan_list", "planning.work_action_plan"),
+            (_("Seasonality templates"), "planning:distribution_list", "planning.manage_plans"),
+        ],
+    ),
+    (
+        _("Budgets"),
+        "coin-yuan",
+        [
+            (_("My expenses"), "budgets:expense_list", "budgets.view_expenses"),
+            (_("New expense"), "budgets:expense_create", "budgets.file_expense"),
+            (_("Expense approvals"), "budgets:approval_inbox", "budgets.approve_expense"),
+            (_("Budgets"), "budgets:budget_list", "budgets.view_budgets"),
+            (_("Weekly costs"), "budgets:weekly_costs", "budgets.view_cost_analysis"),
+            (_("Expense settings"), "budgets:settings", "budgets.configure_expenses"),
+        ],
+    ),
+    (
         _("Organisation"),
         "sitemap",
         [
