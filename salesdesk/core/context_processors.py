@@ -39,6 +39,7 @@ MENU = [
             (_("Delivery changes"), "orders:delivery_change_list", "orders.view_orders"),
             (_("Price lists"), "orders:price_list_list", "orders.manage_price_lists"),
             (_("Discount limits"), "orders:discount_limits", "orders.configure_orders"),
+            (_("Contract review steps"), "orders:review_steps", "orders.configure_contract_review"),
         ],
     ),
     (

@@ -208,13 +208,17 @@ def _bad_debt_parts(scope: Scope, by: By) -> Parts:
 
 
 def _on_time_delivery_parts(scope: Scope, by: By) -> Parts:
+    """Against the date first promised (``original_planned_on``): an approved delivery change
+    moves the plan, not the promise the customer was given."""
     orders = _scoped(Order.objects.all(), scope, "company_id").values("pk")
     shipments = Shipment.objects.filter(
         _in_period("shipped_on", scope.period), status="shipped", order__in=orders
     )
     return (
         _by_owner(shipments, scope, by, "order__owner")
-        .annotate(on_time=Count("pk", filter=Q(shipped_on__lte=F("planned_on"))), shipped=Count("pk"))
+        .annotate(
+            on_time=Count("pk", filter=Q(shipped_on__lte=F("original_planned_on"))), shipped=Count("pk")
+        )
         .order_by()
     )
 
@@ -378,8 +382,8 @@ register(
         label=_("On-time delivery rate"),
         unit=MetricUnit.PERCENT,
         description=_(
-            "Shipments shipped in the period on or before their planned (promised) date ÷ shipments "
-            "shipped in the period, in percent, for the order's owner."
+            "Shipments shipped in the period on or before the date first promised (before any "
+            "delivery change) ÷ shipments shipped in the period, in percent, for the order's owner."
         ),
         groupings=MONEY_GROUPINGS,
         parts=_on_time_delivery_parts,

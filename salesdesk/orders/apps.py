@@ -29,6 +29,8 @@ class OrdersConfig(AppConfig):
                 "contract_review_approved": _("Contract review step approved"),
                 "contract_review_rejected": _("Contract review step rejected"),
                 "contract_signed": _("Contract signed"),
+                "contract_terminated": _("Contract terminated"),
+                "contracts_expired": _("Contracts expired at the end of their term"),
                 "contract_commented": _("Contract comment added"),
                 "contract_attachment_added": _("Contract file attached"),
                 "order_created": _("Order added"),

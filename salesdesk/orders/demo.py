@@ -30,7 +30,7 @@ from salesdesk.orders.models import (
     Shipment,
 )
 from salesdesk.orders.services.contracts import STANDARD_DELIVERY_TERMS, STANDARD_PAYMENT_TERMS
-from salesdesk.orders.services.pricing import ensure_review_steps
+from salesdesk.orders.services.review_steps import ensure_review_steps
 from salesdesk.org.models import Company, Employee
 from salesdesk.pipeline.models import Opportunity, OpportunityLine
 from salesdesk.products.models import PriceList, PriceListItem, Product

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from salesdesk.customers.models import Tier
 from salesdesk.orders.models import ContractStatus, OrderStatus, QuoteStatus
-from salesdesk.orders.rules import LADDER
+from salesdesk.orders.rules import LADDER, MAX_STEP_SEQUENCE, REVIEWER_ROLES
 from salesdesk.org.models import Role
 
 MONEY = {"max_digits": 18, "decimal_places": 2}
@@ -24,8 +24,16 @@ class ReasonForm(VersionForm):
 
 
 class DecisionForm(VersionForm):
+    """Approve or reject (two buttons named ``decision``); cleaned to the services' ``approve``."""
+
     decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("reject", _("Reject"))])
     comment = forms.CharField(label=_("Comment"), max_length=500, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if "decision" in data:
+            data["approve"] = data.pop("decision") == "approve"
+        return data
 
 
 class QuoteFilterForm(forms.Form):
@@ -117,12 +125,19 @@ class SignForm(VersionForm):
     signed_on = forms.DateField(label=_("Signed on"), widget=forms.DateInput(attrs={"type": "date"}))
 
 
+class TerminateForm(VersionForm):
+    reason = forms.CharField(label=_("Reason for termination"), max_length=500)
+    terminated_on = forms.DateField(
+        label=_("Ends on"), widget=forms.DateInput(attrs={"type": "date"}), required=False
+    )
+
+
 class CommentForm(forms.Form):
     body = forms.CharField(label=_("Comment"), max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class AttachmentForm(forms.Form):
-    file = forms.FileField(label=_("File"))
+    upload = forms.FileField(label=_("File"))
 
 
 class OrderFilterForm(forms.Form):
@@ -234,3 +249,44 @@ class DiscountLimitsForm(forms.Form):
                 max_value=100,
                 initial=(limits or {}).get(role),
             )
+
+
+class ReviewStepFields(forms.Form):
+    """A contract review step's settings; ``reviewers`` are the people who may be named."""
+
+    name = forms.CharField(label=_("Step"), max_length=100)
+    reviewer_role = forms.ChoiceField(label=_("Reviewer position"))
+    reviewer = forms.ModelChoiceField(
+        label=_("Named reviewer"), queryset=None, required=False, empty_label=_("Anyone of the position")
+    )
+    min_amount = forms.DecimalField(label=_("From contract value"), min_value=0, **MONEY)
+    only_non_standard = forms.TypedChoiceField(
+        label=_("Applies to"),
+        choices=[(False, _("All contracts")), (True, _("Only non-standard terms (legal review)"))],
+        coerce=lambda value: value == "True",
+    )
+
+    def __init__(self, *args, reviewers=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reviewer_role"].choices = [
+            (role, label) for role, label in Role.choices if role in REVIEWER_ROLES
+        ]
+        self.fields["reviewer"].queryset = reviewers
+
+
+class ReviewStepForm(VersionForm, ReviewStepFields):
+    pass
+
+
+class NewReviewStepForm(ReviewStepFields):
+    sequence = forms.IntegerField(
+        label=_("Order"),
+        min_value=1,
+        max_value=MAX_STEP_SEQUENCE,
+        help_text=_("Steps run from the lowest number up."),
+    )
+    field_order = ["sequence"]
+
+
+class ActiveForm(VersionForm):
+    is_active = forms.BooleanField(required=False)

@@ -85,6 +85,17 @@ class Contract(VersionedModel):
         on_delete=models.PROTECT,
         related_name="renewals",
     )
+    # Ended early by a manager (services.terminate_contract): when, why and by whom.
+    terminated_on = models.DateField(_("terminated on"), null=True, blank=True)
+    termination_reason = models.CharField(_("termination reason"), max_length=500, blank=True)
+    terminated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("terminated by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = ContractQuerySet.as_manager()
@@ -99,6 +110,10 @@ class Contract(VersionedModel):
             models.CheckConstraint(condition=Q(amount__gte=0), name="contract_amount_not_negative"),
             models.CheckConstraint(
                 condition=~Q(status="signed") | Q(signed_on__isnull=False), name="contract_signed_has_date"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="terminated") | Q(terminated_on__isnull=False),
+                name="contract_terminated_has_date",
             ),
         ]
         indexes = [models.Index(fields=["owner", "signed_on"], name="contract_owner_signed_idx")]
@@ -239,15 +254,43 @@ class ShipmentStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+class FirstValueDateField(models.DateField):
+    """A date copied from another field of the row when the row is inserted and never changed by
+    later saves: what ``auto_now_add`` does with the clock, done with a field. It holds on every
+    insert path (``save()``, ``create()``, ``bulk_create()``) because Django asks ``pre_save`` for
+    each inserted row."""
+
+    def __init__(self, *args, source: str, **kwargs):
+        self.source = source
+        kwargs.setdefault("editable", False)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        kwargs["source"] = self.source
+        kwargs.pop("editable", None)
+        return name, path, args, kwargs
+
+    def pre_save(self, model_instance, add):
+        value = getattr(model_instance, self.attname)
+        if add and value is None:
+            value = getattr(model_instance, self.source)
+            setattr(model_instance, self.attname, value)
+        return value
+
+
 class Shipment(VersionedModel):
-    """One delivery of an order. ``planned_on`` is the date promised to the customer (a delivery
-    change request moves it); on time means shipped on or before it."""
+    """One delivery of an order. ``planned_on`` is the date currently planned (an approved
+    delivery change moves it); ``original_planned_on`` the date first promised to the customer,
+    fixed when the shipment is made. On time means shipped on or before the original promise, so
+    moving a date does not turn a late delivery into an on-time one."""
 
     order = models.ForeignKey(
         Order, verbose_name=_("order"), on_delete=models.CASCADE, related_name="shipments"
     )
     sequence = models.PositiveSmallIntegerField(_("shipment no."))
     planned_on = models.DateField(_("planned delivery"))
+    original_planned_on = FirstValueDateField(_("originally promised"), source="planned_on")
     shipped_on = models.DateField(_("shipped on"), null=True, blank=True, db_index=True)
     amount = models.DecimalField(_("value shipped"), **MONEY)
     status = models.CharField(
@@ -454,9 +497,10 @@ class QuoteApproval(models.Model):
         return f"{self.quote} {self.decision}"
 
 
-class ContractReviewStep(models.Model):
+class ContractReviewStep(VersionedModel):
     """A configurable step of contract review: who reviews, and for which contracts (from an
-    amount up; or only when the terms are not the standard ones)."""
+    amount up; or only when the terms are not the standard ones). Contracts already in review
+    keep the steps they were given when submitted (ContractReview copies them)."""
 
     company = models.ForeignKey(
         Company, verbose_name=_("company"), on_delete=models.CASCADE, related_name="+"
@@ -477,6 +521,8 @@ class ContractReviewStep(models.Model):
     only_non_standard = models.BooleanField(_("only for non-standard terms"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["company", "sequence", "id"]
         verbose_name = _("contract review step")
@@ -488,6 +534,12 @@ class ContractReviewStep(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        """Steps are edited together, on the contract review settings page."""
+        from django.urls import reverse
+
+        return reverse("orders:review_steps")
 
 
 class ContractReview(models.Model):
@@ -678,3 +730,9 @@ class DeliveryChangeRequest(VersionedModel):
 
     def __str__(self) -> str:
         return f"{self.order} #{self.shipment.sequence}: {self.old_date} → {self.new_date}"
+
+    def get_absolute_url(self) -> str:
+        """A request is decided on its order's page."""
+        from django.urls import reverse
+
+        return reverse("orders:order_detail", args=[self.order_id])

@@ -14,6 +14,8 @@ from salesdesk.orders.querysets import company_id_of
 SALES_ROLES = frozenset({"rep", "supervisor", "manager", "director", "admin"})
 LEADERS = frozenset({"supervisor", "manager", "director", "admin"})
 DECIDE_DELIVERY = frozenset({"manager", "director", "admin"})
+# Ending a signed contract early is a management decision (经理及以上).
+TERMINATE_CONTRACT = frozenset({"manager", "director", "admin"})
 
 
 def _role(user) -> str:
@@ -131,6 +133,14 @@ def can_review_contract(user, contract) -> bool:
     return step is not None and may_review(user, step, contract.owner)
 
 
+@access.rule("orders.terminate_contract")
+def can_terminate_contract(user, contract) -> bool:
+    """End a signed contract before its term: a manager (or above) whose scope covers its owner."""
+    if _role(user) not in TERMINATE_CONTRACT:
+        return False
+    return contract is None or _sees_as_owner(user, contract)
+
+
 @access.rule("orders.create_order")
 def can_create_order(user, obj) -> bool:
     return _role(user) in SALES_ROLES and company_id_of(user) is not None
@@ -207,5 +217,12 @@ def can_manage_price_lists(user, obj) -> bool:
 
 @access.rule("orders.configure_orders")
 def can_configure_orders(user, obj) -> bool:
-    """Discount limits per position and the contract review steps: administrators."""
+    """Discount limits per position: administrators."""
     return _role(user) == "admin" and _own_company(user, obj)
+
+
+@access.rule("orders.configure_contract_review")
+def can_configure_contract_review(user, obj) -> bool:
+    """The contract review steps (thresholds, finance and legal steps, named reviewers): the
+    sales director, who owns the approval policy, and administrators."""
+    return _role(user) in {"director", "admin"} and _own_company(user, obj)

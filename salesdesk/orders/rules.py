@@ -76,6 +76,8 @@ CONTRACT_TRANSITIONS = {
     ("signed", "terminate"): "terminated",
 }
 CONTRACT_EDITABLE = frozenset({"draft", "rejected"})
+# Contracts that were signed at some point: what a renewal or a renewed contract can be.
+CONTRACT_WAS_SIGNED = frozenset({"signed", "terminated", "expired"})
 
 ORDER_TRANSITIONS = {
     ("confirmed", "start_production"): "in_production",
@@ -109,6 +111,12 @@ def next_status(table: dict[tuple[str, str], str], status: str, action: str) -> 
 def status_after_shipping(statuses: Iterable[str]) -> str:
     """After a shipment ships: shipped when no planned shipment is left, else partly shipped."""
     return "partly_shipped" if any(s == "planned" for s in statuses) else "shipped"
+
+
+# Who may review a contract: sales leaders (above its owner), finance, administrators (legal).
+REVIEWER_ROLES = frozenset({"supervisor", "manager", "director", "finance", "admin"})
+# Review steps are numbered 1 up to this; they run from the lowest number up.
+MAX_STEP_SEQUENCE = 1000
 
 
 @dataclass(frozen=True)
@@ -154,6 +162,39 @@ def on_time_rate(shipments: Iterable[tuple[date, date | None]], today: date) -> 
     if not due:
         return None
     return (Decimal(sum(due)) * HUNDRED / len(due)).quantize(Decimal("0.1"))
+
+
+def past_term(ends_on: date | None, today: date) -> bool:
+    """A contract's term has passed once the day after its last day (``ends_on``) has come; a
+    contract without an end date runs until it is terminated."""
+    return ends_on is not None and ends_on < today
+
+
+def order_refusal(status: str, ends_on: date | None, today: date) -> str | None:
+    """Why no order can be placed under a contract: "terminated", "expired" (also a signed one
+    whose term passed before the nightly expiry marked it), "not_signed"; None when one can."""
+    if status == "terminated":
+        return "terminated"
+    if status == "expired" or (status == "signed" and past_term(ends_on, today)):
+        return "expired"
+    if status != "signed":
+        return "not_signed"
+    return None
+
+
+def termination_date_problem(
+    terminated_on: date, *, signed_on: date | None, ends_on: date | None, today: date
+) -> str | None:
+    """Why a signed contract cannot end early on ``terminated_on``: "future" (a termination is
+    recorded when it takes effect), "before_signing", "after_term" (on its last day or later it
+    simply expires); None when it can."""
+    if terminated_on > today:
+        return "future"
+    if signed_on is not None and terminated_on < signed_on:
+        return "before_signing"
+    if ends_on is not None and terminated_on >= ends_on:
+        return "after_term"
+    return None
 
 
 def contract_remaining(contract_amount: Decimal, other_orders: Iterable[Decimal]) -> Decimal:

@@ -112,7 +112,12 @@ def discount_limits(company_id: int | None) -> dict[str, Decimal]:
 
 
 def review_steps(company_id: int | None) -> QuerySet[ContractReviewStep]:
-    return ContractReviewStep.objects.filter(company_id=company_id).select_related("reviewer")
+    return ContractReviewStep.objects.filter(company_id=company_id).select_related("reviewer", "updated_by")
+
+
+def reviewer_choices(company_id: int | None) -> QuerySet[User]:
+    """People who can be named as a step's reviewer: the company's active users."""
+    return User.objects.filter(employee__company_id=company_id, is_active=True).order_by("username")
 
 
 # Quotes
@@ -182,7 +187,7 @@ def contract_list(user: User, filters: ContractFilters = ContractFilters()) -> Q
 
 def contract_detail_queryset(user: User) -> QuerySet[Contract]:
     return Contract.objects.visible_to(user).select_related(
-        "customer", "owner", "opportunity", "quote", "updated_by", "renewal_of"
+        "customer", "owner", "opportunity", "quote", "updated_by", "renewal_of", "terminated_by"
     )
 
 
@@ -235,19 +240,21 @@ def won_opportunities(user: User) -> QuerySet:
     return pipeline.opportunity_list(user).filter(stage__outcome="won", customer__isnull=False)
 
 
-def signed_contracts(user: User) -> QuerySet[Contract]:
-    return contract_list(user, ContractFilters(status=ContractStatus.SIGNED))
+def signed_contracts(user: User, *, today: date) -> QuerySet[Contract]:
+    """Contracts open for orders: signed, and their term not past (rules.order_refusal)."""
+    return contract_list(user, ContractFilters(status=ContractStatus.SIGNED)).exclude(ends_on__lt=today)
 
 
 def renewals(user: User, *, today: date, within_days: int = 60) -> QuerySet[Contract]:
-    """Signed contracts ending within ``within_days`` (or already ended) that nobody renewed yet."""
+    """Contracts ending within ``within_days`` (or ended in the last 30 days, expired or about to
+    be) that nobody renewed yet. A terminated contract is not up for renewal: it was ended."""
     renewed = Contract.objects.filter(renewal_of=OuterRef("pk")).exclude(
         status__in=["rejected", "terminated"]
     )
     return (
         Contract.objects.visible_to(user)
         .filter(
-            status=ContractStatus.SIGNED,
+            status__in=[ContractStatus.SIGNED, ContractStatus.EXPIRED],
             ends_on__isnull=False,
             ends_on__lte=today + timedelta(days=within_days),
         )
@@ -271,13 +278,16 @@ class RenewalRate:
 
 
 def renewal_rate(user: User, *, start: date, end: date, tier: str = "strategic") -> RenewalRate:
-    """Renewal rate (KPI) of ``tier`` customers: of the signed contracts ending between ``start``
-    and ``end``, how many were renewed — a later contract names them as renewed, or the same
-    customer signed another contract within 90 days before to 30 days after the end."""
-    renewed_link = Contract.objects.filter(renewal_of=OuterRef("pk"), status=ContractStatus.SIGNED)
+    """Renewal rate (KPI) of ``tier`` customers: of the contracts whose term ended between
+    ``start`` and ``end`` (signed, or expired since), how many were renewed — a later contract
+    names them as renewed, or the same customer signed another contract within 90 days before to
+    30 days after the end. A renewing contract counts once signed, whatever became of it later
+    (expired or terminated too). Terminated contracts are not in the base: they ended before
+    their term, without a renewal decision to measure; their loss shows in the terminations."""
+    renewed_link = Contract.objects.filter(renewal_of=OuterRef("pk"), status__in=rules.CONTRACT_WAS_SIGNED)
     same_customer = Contract.objects.filter(
         customer=OuterRef("customer"),
-        status=ContractStatus.SIGNED,
+        status__in=rules.CONTRACT_WAS_SIGNED,
         signed_on__gte=OuterRef("ends_on") - timedelta(days=90),
         signed_on__lte=OuterRef("ends_on") + timedelta(days=30),
     ).exclude(pk=OuterRef("pk"))
@@ -306,10 +316,11 @@ class OrderFilters:
 
 
 def _on_time_counts(prefix: str, today: date) -> dict:
-    """Due and on-time shipment counts, as annotations (rules.on_time_rate in SQL)."""
+    """Due and on-time shipment counts against the original promise, as annotations
+    (rules.on_time_rate in SQL): a date moved by a delivery change does not make it on time."""
     shipped = Q(**{f"{prefix}status": ShipmentStatus.SHIPPED})
-    overdue = Q(**{f"{prefix}status": ShipmentStatus.PLANNED, f"{prefix}planned_on__lt": today})
-    on_time = shipped & Q(**{f"{prefix}shipped_on__lte": F(f"{prefix}planned_on")})
+    overdue = Q(**{f"{prefix}status": ShipmentStatus.PLANNED, f"{prefix}original_planned_on__lt": today})
+    on_time = shipped & Q(**{f"{prefix}shipped_on__lte": F(f"{prefix}original_planned_on")})
     field = prefix.removesuffix("__") or "id"
     return {
         "due_shipments": Count(field, filter=shipped | overdue),

@@ -112,3 +112,32 @@ def test_quote_to_delivery_change(page, new_page, live_server, personas):
     manager.get_by_test_id("delivery-changes").get_by_test_id("approve").click()
     expect(manager.get_by_test_id("delivery-changes").locator("[data-status=approved]")).to_have_count(1)
     expect(manager.get_by_test_id("promised-on")).to_have_text(new_date.isoformat())
+
+
+def test_a_manager_terminates_a_signed_contract(page, new_page, live_server, personas):
+    org = personas
+    contract = factories.signed_contract(org.rep, org.company, approvers=[org.supervisor, org.finance])
+    url = f"{live_server.url}/orders/contracts/{contract.pk}/"
+
+    rep = login(page, live_server, "rep", language="en")
+    rep.goto(url)
+    expect(rep.get_by_test_id("make-order")).to_be_visible()
+    expect(rep.get_by_test_id("terminate")).to_have_count(0)  # a manager's decision
+
+    manager = login(new_page(), live_server, "manager", language="en")
+    manager.goto(url)
+    manager.get_by_test_id("terminate").click()  # without a reason the browser asks for one
+    expect(manager.get_by_test_id("contract-status")).to_have_text("Signed")
+    manager.get_by_test_id("terminate-reason").fill("Customer closed the Wuxi plant")
+    manager.get_by_test_id("terminate").click()
+    expect(manager.get_by_role("alert").filter(has_text="The contract was terminated.")).to_be_visible()
+    expect(manager.get_by_test_id("contract-status")).to_have_text("Terminated")
+    expect(manager.get_by_test_id("termination-reason")).to_have_text("Customer closed the Wuxi plant")
+    expect(manager.get_by_test_id("terminated-on")).to_contain_text(timezone.localdate().isoformat())
+    expect(manager.get_by_test_id("terminate")).to_have_count(0)
+
+    rep.reload()
+    expect(rep.get_by_test_id("contract-ended")).to_be_visible()
+    expect(rep.get_by_test_id("make-order")).to_have_count(0)
+    rep.goto(f"{live_server.url}/orders/new/?contract={contract.pk}")
+    expect(rep.get_by_label("Signed contract")).not_to_contain_text(contract.number)

@@ -78,6 +78,8 @@ def ledger(org):
             planned = date(2026, 5, 10)
             Shipment.objects.create(order=order, sequence=s + 1, planned_on=planned,
                                     shipped_on=planned + timedelta(days=s * n - 1), status="shipped", amount=Decimal(1000))  # fmt: skip
+        # An approved delivery change moved the last shipment's plan; its first promise stays the measure.
+        Shipment.objects.filter(order=order, sequence=3).update(planned_on=date(2026, 6, 30))
     return people
 
 
@@ -143,7 +145,7 @@ def expected(metric):
         for s in Shipment.objects.select_related("order"):
             if s.status == "shipped" and START <= s.shipped_on <= END:
                 out[s.order.owner_id]["whole"] += 1
-                out[s.order.owner_id]["part"] += s.shipped_on <= s.planned_on
+                out[s.order.owner_id]["part"] += s.shipped_on <= s.original_planned_on
     elif metric == "gross_margin":
         for line in OrderLine.objects.select_related("order").filter(unit_cost__isnull=False):
             out[line.order.owner_id]["whole"] += line.amount
@@ -209,3 +211,10 @@ def test_api_serves_the_new_metrics(org, ledger):
     assert response.status_code == 200
     rows = {row["key"]: Decimal(str(row["value"])) for row in response.json()["rows"]}
     assert rows[org.units.hq.pk] == sum(expected("collected_amount").values())
+
+
+def test_on_time_delivery_counts_against_the_first_promise_not_the_moved_plan(org, ledger):
+    moved = Shipment.objects.filter(sequence=3, shipped_on__gt=date(2026, 5, 10))
+    assert moved.exists() and all(s.shipped_on <= s.planned_on for s in moved)  # on time by the moved plan
+    # other_rep (n = 2): shipped 1 day early, 1 day late and 3 days late → 1 of 3 on time.
+    assert _values("on_time_delivery_rate", company=org.company)[org.other_rep.pk] == Decimal("33.33")

@@ -113,26 +113,36 @@ def test_only_a_leader_above_the_owner_of_the_right_rank_approves(org):
     quote = _submit(_quote(org, "12"), org.rep)  # needs a manager
     for outsider in (org.rep, org.supervisor, org.supervisor_e2, org.manager_n, org.finance, org.admin):
         with pytest.raises(PermissionDenied):
-            services.approve_quote(acting_user=outsider, quote=quote, expected_version=quote.version)
-    quote = services.approve_quote(acting_user=org.manager, quote=quote, expected_version=quote.version)
+            services.decide_quote(
+                approve=True, acting_user=outsider, quote=quote, expected_version=quote.version
+            )
+    quote = services.decide_quote(
+        approve=True, acting_user=org.manager, quote=quote, expected_version=quote.version
+    )
     assert quote.status == "approved"
     assert quote.approvals.get().decided_by == org.manager
 
 
 def test_a_director_may_approve_what_a_supervisor_may(org):
     quote = _submit(_quote(org, "8"), org.rep)
-    quote = services.approve_quote(acting_user=org.director, quote=quote, expected_version=quote.version)
+    quote = services.decide_quote(
+        approve=True, acting_user=org.director, quote=quote, expected_version=quote.version
+    )
     assert quote.status == "approved"
 
 
 def test_a_rejection_needs_a_reason_and_the_rep_can_revise_and_resubmit(org):
     quote = _submit(_quote(org, "8"), org.rep)
     with pytest.raises(BusinessRuleViolation):
-        services.reject_quote(
-            acting_user=org.supervisor, quote=quote, expected_version=quote.version, comment=""
+        services.decide_quote(
+            approve=False, acting_user=org.supervisor, quote=quote, expected_version=quote.version, comment=""
         )
-    quote = services.reject_quote(
-        acting_user=org.supervisor, quote=quote, expected_version=quote.version, comment="too deep"
+    quote = services.decide_quote(
+        approve=False,
+        acting_user=org.supervisor,
+        quote=quote,
+        expected_version=quote.version,
+        comment="too deep",
     )
     assert quote.status == "rejected"
     line = quote.lines.get()
@@ -301,7 +311,9 @@ def test_a_contract_comes_from_a_won_deal_or_an_approved_quote_only(org):
     with pytest.raises(BusinessRuleViolation):
         services.create_contract(acting_user=org.rep, quote=quote)
     quote = _submit(quote, org.rep)
-    quote = services.approve_quote(acting_user=org.supervisor, quote=quote, expected_version=quote.version)
+    quote = services.decide_quote(
+        approve=True, acting_user=org.supervisor, quote=quote, expected_version=quote.version
+    )
     contract = services.create_contract(acting_user=org.rep, quote=quote)
     assert contract.amount == quote.amount and contract.number.startswith("HT-")
     quote.refresh_from_db()
@@ -484,7 +496,7 @@ def test_delivery_changes_are_raised_by_the_rep_and_decided_by_a_manager(org):
             acting_user=org.director, change=second, expected_version=second.version, approve=False
         )
     second = services.decide_delivery_change(
-        acting_user=org.director, change=second, expected_version=second.version, approve=False, note="no"
+        acting_user=org.director, change=second, expected_version=second.version, approve=False, comment="no"
     )
     shipment.refresh_from_db()
     assert second.status == "rejected" and shipment.planned_on == new_date

@@ -78,6 +78,15 @@ ON_REPS_RECORD = {
         "manager_n": False,
         "director": True,
     },
+    "orders.terminate_contract": {  # the rep's signed contract: a manager's (or above) decision
+        "rep": False,
+        "supervisor": False,
+        "manager": True,
+        "manager_n": False,
+        "director": True,
+        "admin": True,
+        "finance": False,
+    },
 }
 # Rules without an object: who may at all.
 GLOBAL = {
@@ -87,6 +96,13 @@ GLOBAL = {
     "orders.create_order": {"rep": True, "director": True, "finance": False},
     "orders.manage_price_lists": {"director": True, "admin": True, "manager": False, "rep": False},
     "orders.configure_orders": {"admin": True, "director": False, "rep": False},
+    "orders.configure_contract_review": {
+        "director": True,
+        "admin": True,
+        "manager": False,
+        "finance": False,
+        "rep": False,
+    },
 }
 
 COVERED_RULES = set(ON_REPS_RECORD) | set(GLOBAL)
@@ -161,6 +177,7 @@ def test_who_may_act_on_the_reps_records(world):
         "orders.confirm_order": rep["order"],
         "orders.pause_order": rep["order"],
         "orders.decide_delivery_change": rep["order"],
+        "orders.terminate_contract": rep["contract"],
     }
     failures = []
     for rule, expectations in ON_REPS_RECORD.items():
@@ -213,3 +230,30 @@ def test_repeat_orders_and_decisions_over_http(world, live_server):
         rep.post(f"/orders/{order.pk}/pause", json={"version": order.version, "reason": "x"}).status_code
         == 403
     )
+
+
+def test_termination_and_review_settings_over_http(world, live_server):
+    org, records = world
+    contract = records["rep"]["contract"]
+    body = {"version": contract.version, "reason": "customer closed"}
+    path = f"/orders/contracts/{contract.pk}/terminate"
+    for actor, status in (("rep", 403), ("supervisor", 403), ("finance", 403), ("manager_n", 404)):
+        response = ApiClient.for_user(live_server, getattr(org, actor)).post(path, json=body)
+        assert response.status_code == status, f"{actor} terminates: {response.status_code}"
+    response = ApiClient.for_user(live_server, org.manager).post(path, json=body)
+    assert response.status_code == 200 and response.json()["status"] == "terminated"
+
+    steps = "/orders/settings/review-steps"
+    change = {"version": 1, "min_amount": "100"}
+    for actor in ("rep", "manager", "finance", "outsider"):
+        api = ApiClient.for_user(live_server, getattr(org, actor))
+        assert api.patch(f"{steps}/10", json=change).status_code == 403, actor
+        assert (
+            api.request("PUT", f"{steps}/60", json={"name": "x", "reviewer_role": "admin"}).status_code == 403
+        )
+    director = ApiClient.for_user(live_server, org.director)
+    assert director.get(steps).status_code == 200
+    response = director.patch(f"{steps}/10", json=change)
+    assert response.status_code == 200 and response.json()["version"] == 2
+    response = ApiClient.for_user(live_server, org.admin).patch(f"{steps}/10", json=change)
+    assert response.status_code == 409 and response.json()["code"] == "stale_version"

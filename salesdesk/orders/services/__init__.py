@@ -10,10 +10,12 @@ from salesdesk.orders.services.contracts import (
     add_comment,
     create_contract,
     decide_review,
+    expire_contracts,
     is_standard,
     may_review_now,
     sign_contract,
     submit_contract,
+    terminate_contract,
     update_contract,
 )
 from salesdesk.orders.services.orders import (
@@ -34,20 +36,23 @@ from salesdesk.orders.services.orders import (
 )
 from salesdesk.orders.services.pricing import (
     create_price_list,
-    ensure_review_steps,
     remove_price,
-    save_review_step,
     set_discount_limits,
     set_price,
     update_price_list,
 )
 from salesdesk.orders.services.quotes import (
     QuoteLineInput,
-    approve_quote,
     create_quote,
-    reject_quote,
+    decide_quote,
     set_quote_lines,
     submit_quote,
+)
+from salesdesk.orders.services.review_steps import (
+    add_review_step,
+    ensure_review_steps,
+    save_review_step,
+    update_review_step,
 )
 
 __all__ = [
@@ -58,7 +63,7 @@ __all__ = [
     "ShipmentInput",
     "add_attachment",
     "add_comment",
-    "approve_quote",
+    "add_review_step",
     "cancel_order",
     "complete_order",
     "create_contract",
@@ -67,14 +72,15 @@ __all__ = [
     "create_quote",
     "create_repeat_order",
     "decide_delivery_change",
+    "decide_quote",
     "decide_review",
     "ensure_review_steps",
+    "expire_contracts",
     "is_standard",
     "may_review_now",
     "next_number",
     "pause_order",
     "record_progress",
-    "reject_quote",
     "remove_price",
     "request_delivery_change",
     "resume_order",
@@ -88,6 +94,8 @@ __all__ = [
     "start_production",
     "submit_contract",
     "submit_quote",
+    "terminate_contract",
     "update_contract",
     "update_price_list",
+    "update_review_step",
 ]

@@ -1,7 +1,10 @@
-"""Contracts: made from a won deal or an approved quote, reviewed step by step, then signed.
+"""Contracts: made from a won deal or an approved quote, reviewed step by step, then signed,
+until they end: early by a manager's decision, or when their term has passed.
 
 draft ─submit→ in review ─(every step approved)→ approved ─sign→ signed
                          └(a step rejects)→ rejected ─submit→ in review (a new round)
+signed ─terminate (manager or above)→ terminated
+signed ─(the day after ends_on; expire_contracts, nightly)→ expired
 """
 
 from datetime import date
@@ -10,6 +13,7 @@ from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,8 +33,8 @@ from salesdesk.orders.models import (
     Quote,
     QuoteStatus,
 )
-from salesdesk.orders.services.common import next_number, transition
-from salesdesk.orders.services.pricing import ensure_review_steps
+from salesdesk.orders.services.common import apply_changes, next_number, transition
+from salesdesk.orders.services.review_steps import ensure_review_steps
 from salesdesk.org.models import User
 from salesdesk.pipeline.models import Opportunity
 
@@ -41,8 +45,9 @@ STANDARD_DELIVERY_TERMS = (
     "卖方负责送货至买方指定地点，运费由卖方承担。Delivered to the buyer's site, freight paid by the seller."
 )
 TERM_FIELDS = ("title", "amount", "starts_on", "ends_on", "payment_days", "payment_terms", "delivery_terms")
-EDITABLE_FIELDS = frozenset(TERM_FIELDS)
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
+# Contracts expired per UPDATE: keeps the id list of one statement well below database limits.
+EXPIRY_CHUNK = 500
 
 
 def is_standard(payment_days: int, payment_terms: str, delivery_terms: str) -> bool:
@@ -160,18 +165,15 @@ def update_contract(
 ) -> Contract:
     """Change the terms of a draft or rejected contract; each change is kept as a version."""
     access.require(acting_user, "orders.work_contract", contract)
-    unknown = set(changes) - EDITABLE_FIELDS
-    if unknown:
-        raise BusinessRuleViolation(_("These fields cannot be changed here: %s") % ", ".join(sorted(unknown)))
     if contract.status not in rules.CONTRACT_EDITABLE:
         raise BusinessRuleViolation(
             _("A contract's terms change only as a draft or after a rejection; this one is %(status)s.")
             % {"status": contract.get_status_display()},
             details={"code": "not_editable"},
         )
-    claim_version(contract, expected_version=expected_version, acting_user=acting_user)
-    for field, value in changes.items():
-        setattr(contract, field, value.strip() if isinstance(value, str) else value)
+    apply_changes(
+        contract, changes, allowed=TERM_FIELDS, expected_version=expected_version, acting_user=acting_user
+    )
     if contract.amount < 0:
         raise BusinessRuleViolation(_("Amounts cannot be negative."), details={"field": "amount"})
     _check_dates(contract.starts_on, contract.ends_on)
@@ -280,6 +282,87 @@ def sign_contract(
     _snapshot(contract, acting_user, _("Signed"))
     audit.record(acting_user, "contract_signed", contract, details={"signed_on": signed_on.isoformat()})
     return contract
+
+
+@transaction.atomic
+def terminate_contract(
+    *,
+    acting_user: User,
+    contract: Contract,
+    expected_version: int,
+    reason: str,
+    terminated_on: date | None = None,
+) -> Contract:
+    """End a signed contract before its term: a manager's (or a higher leader's) decision, with
+    the reason and the day it ends (today unless given). Orders already placed under it stay as
+    they are; no new order can be placed under it."""
+    access.require(acting_user, "orders.terminate_contract", contract)
+    target = transition(rules.CONTRACT_TRANSITIONS, contract, "terminate", _("Terminating"))
+    if not reason.strip():
+        raise BusinessRuleViolation(_("Say why the contract is terminated."), details={"field": "reason"})
+    today = timezone.localdate()
+    terminated_on = terminated_on or today
+    problem = rules.termination_date_problem(
+        terminated_on, signed_on=contract.signed_on, ends_on=contract.ends_on, today=today
+    )
+    if problem is not None:
+        messages = {
+            "future": _("A termination is recorded on the day it takes effect, not in advance."),
+            "before_signing": _("A contract cannot end before it was signed (%(day)s).")
+            % {"day": contract.signed_on},
+            "after_term": _("The contract ends on %(day)s anyway; it expires then.")
+            % {"day": contract.ends_on},
+        }
+        raise BusinessRuleViolation(messages[problem], details={"field": "terminated_on", "code": problem})
+    claim_version(contract, expected_version=expected_version, acting_user=acting_user)
+    contract.status = target
+    contract.terminated_on = terminated_on
+    contract.termination_reason = reason.strip()[:500]
+    contract.terminated_by = acting_user
+    contract.save()
+    _snapshot(contract, acting_user, _("Terminated"))
+    audit.record(
+        acting_user,
+        "contract_terminated",
+        contract,
+        details={"terminated_on": terminated_on.isoformat(), "reason": contract.termination_reason},
+    )
+    return contract
+
+
+@transaction.atomic
+def expire_contracts(*, today: date) -> int:
+    """Mark every signed contract whose term ended before ``today`` as expired; returns how many.
+    Run nightly (``manage.py expire_contracts``): idempotent, because an expired contract is no
+    longer signed, and set-based: one locking SELECT of the ids, then per chunk one UPDATE (which
+    also advances the version, so a page opened before gets a stale-version answer) and one bulk
+    insert of history rows, and one audit row per company."""
+    due = list(
+        Contract.objects.select_for_update()
+        .filter(status=ContractStatus.SIGNED, ends_on__lt=today)
+        .order_by("company_id", "pk")
+        .values_list("pk", "company_id")
+    )
+    now = timezone.now()
+    for start in range(0, len(due), EXPIRY_CHUNK):
+        ids = [pk for pk, _company in due[start : start + EXPIRY_CHUNK]]
+        Contract.objects.filter(pk__in=ids, status=ContractStatus.SIGNED).update(
+            status=ContractStatus.EXPIRED, version=F("version") + 1, updated_at=now, updated_by=None
+        )
+        Contract.history.bulk_history_create(
+            list(Contract.objects.filter(pk__in=ids)), update=True, default_date=now
+        )
+    by_company: dict[int, list[int]] = {}
+    for pk, company_id in due:
+        by_company.setdefault(company_id, []).append(pk)
+    for company_id, ids in by_company.items():
+        audit.record(
+            None,
+            "contracts_expired",
+            details={"company": company_id, "today": today.isoformat(), "count": len(ids), "ids": ids[:1000]},
+            actor_name="system",
+        )
+    return len(due)
 
 
 @transaction.atomic

@@ -23,7 +23,6 @@ from salesdesk.core.versioning import claim_version
 from salesdesk.orders import rules, selectors
 from salesdesk.orders.models import (
     Contract,
-    ContractStatus,
     DeliveryChangeRequest,
     DeliveryChangeStatus,
     Order,
@@ -68,6 +67,28 @@ def _lines_of_contract(contract: Contract) -> list[OrderLineInput]:
     else:
         return []
     return [OrderLineInput(line.product, line.quantity, line.unit_price) for line in source]
+
+
+def _check_open_for_orders(contract: Contract, today: date, *, field: str) -> None:
+    """Orders go under a signed contract whose term runs; a terminated or expired one takes none."""
+    refusal = rules.order_refusal(contract.status, contract.ends_on, today)
+    if refusal is None:
+        return
+    if refusal == "terminated":
+        message = _("Contract %(number)s was terminated on %(day)s; no more orders are placed under it.") % {
+            "number": contract.number,
+            "day": contract.terminated_on,
+        }
+    elif refusal == "expired":
+        message = _("Contract %(number)s ended on %(day)s; renew it before placing more orders.") % {
+            "number": contract.number,
+            "day": contract.ends_on,
+        }
+    else:
+        message = _("Orders are placed under a signed contract; this one is %(status)s.") % {
+            "status": contract.get_status_display()
+        }
+    raise BusinessRuleViolation(message, details={"field": field, "code": f"contract_{refusal}"})
 
 
 def _new_order(
@@ -153,12 +174,8 @@ def create_order(
     access.require(acting_user, "orders.create_order")
     if not access.can(acting_user, "orders.work_contract", contract):
         raise BusinessRuleViolation(_("Choose one of your contracts."), details={"field": "contract"})
-    if contract.status != ContractStatus.SIGNED:
-        raise BusinessRuleViolation(
-            _("Orders are placed under a signed contract; this one is %(status)s.")
-            % {"status": contract.get_status_display()},
-            details={"field": "contract"},
-        )
+    ordered_on = ordered_on or timezone.localdate()
+    _check_open_for_orders(contract, ordered_on, field="contract")
     lines = _lines_of_contract(contract) if lines is None else lines
     order = _new_order(
         acting_user=acting_user,
@@ -167,7 +184,7 @@ def create_order(
         customer_id=contract.customer_id,
         owner=contract.owner,
         lines=lines,
-        ordered_on=ordered_on or timezone.localdate(),
+        ordered_on=ordered_on,
         promised_on=promised_on,
     )
     audit.record(acting_user, "order_created", order, details={"contract": contract.pk})
@@ -186,6 +203,10 @@ def create_repeat_order(
         raise BusinessRuleViolation(
             _("Only a confirmed order can be repeated."), details={"field": "previous"}
         )
+    ordered_on = ordered_on or timezone.localdate()
+    if previous.contract_id is not None:
+        # Repeating skips a new contract, not the end of the old one.
+        _check_open_for_orders(previous.contract, ordered_on, field="previous")
     lines = [
         OrderLineInput(line.product, line.quantity, line.unit_price)
         for line in previous.lines.select_related("product")
@@ -197,7 +218,7 @@ def create_repeat_order(
         customer_id=previous.customer_id,
         owner=previous.owner,
         lines=lines,
-        ordered_on=ordered_on or timezone.localdate(),
+        ordered_on=ordered_on,
         promised_on=promised_on,
     )
     audit.record(acting_user, "order_created", order, details={"repeat_of": previous.pk})
@@ -420,22 +441,28 @@ def request_delivery_change(
 
 @transaction.atomic
 def decide_delivery_change(
-    *, acting_user: User, change: DeliveryChangeRequest, expected_version: int, approve: bool, note: str = ""
+    *,
+    acting_user: User,
+    change: DeliveryChangeRequest,
+    expected_version: int,
+    approve: bool,
+    comment: str = "",
 ) -> DeliveryChangeRequest:
-    """The manager approves (the shipment's promised date moves) or rejects (it stays)."""
+    """The manager approves (the shipment's planned date moves; its original promise stays, and
+    on-time delivery is measured against that) or rejects (the date stays)."""
     order = change.order
     access.require(acting_user, "orders.decide_delivery_change", order)
     if change.status != DeliveryChangeStatus.PENDING:
         raise BusinessRuleViolation(
             _("This request was decided already."), details={"code": "invalid_transition"}
         )
-    if not approve and not note.strip():
-        raise BusinessRuleViolation(_("Say why the request is rejected."), details={"field": "note"})
+    if not approve and not comment.strip():
+        raise BusinessRuleViolation(_("Say why the request is rejected."), details={"field": "comment"})
     claim_version(change, expected_version=expected_version, acting_user=acting_user)
     change.status = DeliveryChangeStatus.APPROVED if approve else DeliveryChangeStatus.REJECTED
     change.decided_by = acting_user
     change.decided_at = timezone.now()
-    change.decision_note = note.strip()[:500]
+    change.decision_note = comment.strip()[:500]
     change.save()
     if approve:
         shipment = change.shipment

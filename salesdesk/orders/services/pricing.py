@@ -1,4 +1,4 @@
-"""Price policy: price lists with floor prices (director), discount limits and review steps (admin)."""
+"""Price policy: price lists with floor prices (director) and discount limits (admin)."""
 
 from decimal import Decimal
 from typing import Any
@@ -8,23 +8,14 @@ from django.utils.translation import gettext as _
 
 from salesdesk.core import access, audit
 from salesdesk.core.errors import BusinessRuleViolation
-from salesdesk.core.versioning import claim_version
 from salesdesk.customers.models import Tier
 from salesdesk.orders import rules
-from salesdesk.orders.models import ContractReviewStep, DiscountLimit
-from salesdesk.org.models import Company, Role, User
+from salesdesk.orders.models import DiscountLimit
+from salesdesk.orders.services.common import apply_changes, raise_problems
+from salesdesk.org.models import Company, User
 from salesdesk.products.models import PriceList, PriceListItem, Product
 
 PRICE_LIST_FIELDS = frozenset({"name", "customer_tier", "region", "is_active"})
-
-# The review a company starts with: (order, name, position, from amount, only non-standard terms).
-DEFAULT_REVIEW_STEPS = [
-    (10, "主管审核 Supervisor review", "supervisor", Decimal(0), False),
-    (20, "经理审批 Manager approval", "manager", Decimal(200_000), False),
-    (30, "总监审批 Director approval", "director", Decimal(1_000_000), False),
-    (40, "财务审核 Finance review", "finance", Decimal(0), False),
-    (50, "法务审核 Legal review", "director", Decimal(0), True),
-]
 
 
 def _price_list_problems(price_list: PriceList) -> dict[str, str]:
@@ -53,11 +44,6 @@ def _price_list_problems(price_list: PriceList) -> dict[str, str]:
     return problems
 
 
-def _raise(problems: dict[str, str]) -> None:
-    if problems:
-        raise BusinessRuleViolation(" ".join(problems.values()), details={"fields": problems})
-
-
 @transaction.atomic
 def create_price_list(
     *,
@@ -77,7 +63,7 @@ def create_price_list(
         is_active=is_active,
         updated_by=acting_user,
     )
-    _raise(_price_list_problems(price_list))
+    raise_problems(_price_list_problems(price_list))
     price_list.save()
     audit.record(acting_user, "price_list_created", price_list)
     return price_list
@@ -88,13 +74,14 @@ def update_price_list(
     *, acting_user: User, price_list: PriceList, expected_version: int, changes: dict[str, Any]
 ) -> PriceList:
     access.require(acting_user, "orders.manage_price_lists", price_list)
-    unknown = set(changes) - PRICE_LIST_FIELDS
-    if unknown:
-        raise BusinessRuleViolation(_("These fields cannot be changed here: %s") % ", ".join(sorted(unknown)))
-    claim_version(price_list, expected_version=expected_version, acting_user=acting_user)
-    for field, value in changes.items():
-        setattr(price_list, field, value.strip() if isinstance(value, str) else value)
-    _raise(_price_list_problems(price_list))
+    apply_changes(
+        price_list,
+        changes,
+        allowed=PRICE_LIST_FIELDS,
+        expected_version=expected_version,
+        acting_user=acting_user,
+    )
+    raise_problems(_price_list_problems(price_list))
     price_list.save()
     audit.record(acting_user, "price_list_updated", price_list, details={"fields": sorted(changes)})
     return price_list
@@ -113,7 +100,7 @@ def set_price(
         problems["price"] = _("Prices cannot be negative.")
     elif floor_price > price:
         problems["floor_price"] = _("The floor price cannot be above the price.")
-    _raise(problems)
+    raise_problems(problems)
     item, _created = PriceListItem.objects.update_or_create(
         price_list=price_list, product=product, defaults={"price": price, "floor_price": floor_price}
     )
@@ -153,74 +140,10 @@ def set_discount_limits(
     ladder = [merged[r] for r in rules.LADDER]
     if not problems and ladder != sorted(ladder):
         problems[rules.LADDER[-1]] = _("A higher position cannot have a smaller discount limit.")
-    _raise(problems)
+    raise_problems(problems)
     for role, value in limits.items():
         DiscountLimit.objects.update_or_create(
             company=company, role=role, defaults={"max_discount_percent": value}
         )
     audit.record(acting_user, "discount_limits_set", details={k: str(v) for k, v in limits.items()})
     return selectors.discount_limits(company.pk)
-
-
-def ensure_review_steps(company: Company) -> None:
-    """Give the company the default contract review when it has none; configured steps stay."""
-    if ContractReviewStep.objects.filter(company=company).exists():
-        return
-    ContractReviewStep.objects.bulk_create(
-        [
-            ContractReviewStep(
-                company=company,
-                sequence=sequence,
-                name=name,
-                reviewer_role=role,
-                min_amount=amount,
-                only_non_standard=non_standard,
-            )
-            for sequence, name, role, amount, non_standard in DEFAULT_REVIEW_STEPS
-        ],
-        ignore_conflicts=True,
-    )
-
-
-@transaction.atomic
-def save_review_step(
-    *,
-    acting_user: User,
-    company: Company,
-    sequence: int,
-    name: str,
-    reviewer_role: str,
-    reviewer: User | None = None,
-    min_amount: Decimal = Decimal(0),
-    only_non_standard: bool = False,
-    is_active: bool = True,
-) -> ContractReviewStep:
-    """Add the step at ``sequence`` or change the one there."""
-    access.require(acting_user, "orders.configure_orders", company)
-    problems = {}
-    if not name.strip():
-        problems["name"] = _("Give the step a name.")
-    if reviewer_role not in {Role.SUPERVISOR, Role.MANAGER, Role.DIRECTOR, Role.FINANCE, Role.ADMIN}:
-        problems["reviewer_role"] = _("Choose who reviews: a sales leader, finance or an administrator.")
-    if (
-        reviewer is not None
-        and getattr(getattr(reviewer, "employee", None), "company_id", None) != company.pk
-    ):
-        problems["reviewer"] = _("Choose a reviewer of the company.")
-    if min_amount < 0:
-        problems["min_amount"] = _("Amounts cannot be negative.")
-    _raise(problems)
-    step, _created = ContractReviewStep.objects.update_or_create(
-        company=company,
-        sequence=sequence,
-        defaults={
-            "name": name.strip(),
-            "reviewer_role": reviewer_role,
-            "reviewer": reviewer,
-            "min_amount": min_amount,
-            "only_non_standard": only_non_standard,
-            "is_active": is_active,
-        },
-    )
-    audit.record(acting_user, "review_step_saved", step)
-    return step

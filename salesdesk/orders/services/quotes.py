@@ -225,7 +225,11 @@ def submit_quote(
     return quote
 
 
-def _decide(*, acting_user: User, quote: Quote, expected_version: int, approve: bool, comment: str) -> Quote:
+@transaction.atomic
+def decide_quote(
+    *, acting_user: User, quote: Quote, expected_version: int, approve: bool, comment: str = ""
+) -> Quote:
+    """Approve or reject the discount of a quote awaiting approval; a rejection says why."""
     access.require(acting_user, "orders.approve_quote", quote)
     target = transition(
         rules.QUOTE_TRANSITIONS,
@@ -248,21 +252,3 @@ def _decide(*, acting_user: User, quote: Quote, expected_version: int, approve: 
         acting_user, "quote_approved" if approve else "quote_rejected", quote, details={"comment": comment}
     )
     return quote
-
-
-@transaction.atomic
-def approve_quote(*, acting_user: User, quote: Quote, expected_version: int, comment: str = "") -> Quote:
-    return _decide(
-        acting_user=acting_user, quote=quote, expected_version=expected_version, approve=True, comment=comment
-    )
-
-
-@transaction.atomic
-def reject_quote(*, acting_user: User, quote: Quote, expected_version: int, comment: str) -> Quote:
-    return _decide(
-        acting_user=acting_user,
-        quote=quote,
-        expected_version=expected_version,
-        approve=False,
-        comment=comment,
-    )
