@@ -4,11 +4,12 @@
 Scenario: ``salesdesk.receivables.workbench.workbench(user=bench_rep, today=ANCHOR)`` — the
 rep's overdue invoices (oldest first, with the latest contact attempt's next action and outcome
 and the highest dunning rung reached, first 100), promises to pay due, instalment reminders due,
-and what the ladder escalates tomorrow (one query over all the rungs: a CASE over the due date
-gives the rung, ROW_NUMBER per rung keeps 100 of each).
+what the ladder escalates tomorrow (one query over all the rungs: a CASE over the due date gives
+the rung, ROW_NUMBER per rung keeps 100 of each), and the notices that escalated a colleague's
+open invoice to the rep. Every list answers small frozen dataclasses read with values_list().
 
 Baseline: the same lists by hand-written SQL through a cursor (``OVERDUE_SQL``, ``PROMISES_SQL``,
-and one ``ESCALATION_SQL`` per rung), no model instances, no scope computation (the rep's own
+one ``ESCALATION_SQL`` per rung, ``ESCALATED_SQL``), tuples, no scope computation (the rep's own
 invoices by owner id). Compared by the overdue list's invoice ids before timing.
 """
 
@@ -52,6 +53,15 @@ WHERE i.owner_id = %s AND i.company_id = %s AND i.status = 'open' AND i.allocate
   AND NOT EXISTS (SELECT 1 FROM receivables_dunningnotice n WHERE n.invoice_id = i.id AND n.step_id = %s)
 LIMIT 100
 """
+ESCALATED_SQL = """
+SELECT n.id, i.id, i.number, c.name, u.full_name, i.amount - i.allocated, i.due_on, n.days_overdue,
+       n.level, s.name, n.run_on
+FROM receivables_dunningnotice n JOIN receivables_invoice i ON i.id = n.invoice_id
+JOIN customers_customer c ON c.id = i.customer_id JOIN org_user u ON u.id = i.owner_id
+JOIN receivables_dunningstep s ON s.id = n.step_id
+WHERE n.notified_id = %s AND i.status = 'open' AND i.allocated < i.amount AND i.owner_id <> %s
+ORDER BY n.run_on DESC, n.id DESC LIMIT 100
+"""
 
 
 def prepare(scale: Scale) -> Case:
@@ -82,7 +92,9 @@ def prepare(scale: Scale) -> Case:
                 else:
                     cursor.execute(ESCALATION_SQL, [user.pk, company_id, upper, lower, step.pk])
                 tomorrow_rows.extend(cursor.fetchall())
-        return {"overdue": overdue, "promises": promises, "tomorrow": tomorrow_rows}
+            cursor.execute(ESCALATED_SQL, [user.pk, user.pk])
+            escalated = cursor.fetchall()
+        return {"overdue": overdue, "promises": promises, "tomorrow": tomorrow_rows, "escalated": escalated}
 
     def ids(answer) -> list[int]:
         if isinstance(answer, dict):
@@ -102,10 +114,11 @@ def prepare(scale: Scale) -> Case:
             "scenario: receivables.workbench.workbench(): overdue list (100, with latest contact and "
             "top dunning rung as subqueries), promises due, instalment reminders due (contract plan "
             "vs money applied), tomorrow's escalations (one query: CASE rung, ROW_NUMBER per rung), "
-            "model instances. "
-            "baseline: the overdue, promise and escalation lists by raw SQL on the owner id, tuples "
-            "only; it leaves out the instalment reminders (the bench data has no collection plans) "
-            "and the user's access profile."
+            "notices escalated to the user; frozen dataclass rows from values_list(). "
+            "baseline: the overdue, promise, escalation and escalated-to-me lists by raw SQL on the "
+            "owner id, tuples only; it leaves out the instalment reminders (the bench data has no "
+            "collection plans), reading the ladder's steps (done once before timing) and the "
+            "user's access profile."
         ),
     )
 

@@ -55,6 +55,11 @@ MENU = [
             (_("Write-offs"), "receivables:write_off_list", "receivables.view_aging"),
             (_("Credit"), "receivables:credit_list", "receivables.view_receivables"),
             (_("Credit holds"), "receivables:credit_holds", "receivables.view_receivables"),
+            (
+                _("Collection settings"),
+                "receivables:collection_settings",
+                "receivables.view_collection_settings",
+            ),
         ],
     ),
     (

@@ -37,10 +37,13 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext
 
 from salesdesk.core import access, audit
 from salesdesk.core.errors import BusinessRuleViolation
 from salesdesk.core.money import to_money
+from salesdesk.core.versioning import claim_version
+from salesdesk.receivables import dunning
 from salesdesk.receivables import rules_aging as rules
 from salesdesk.receivables.models import (
     AgingBucket,
@@ -60,15 +63,17 @@ GROUPINGS = ("bucket", "customer", "collector", "unit")
 
 
 def ensure_buckets(company_id: int) -> list[AgingBucket]:
-    """The company's buckets, creating the default set the first time."""
-    if not AgingBucket.objects.filter(company_id=company_id).exists():
-        AgingBucket.objects.bulk_create(
-            [
-                AgingBucket(company_id=company_id, max_days=high, provision_percent=percent)
-                for high, percent in rules.DEFAULT_BUCKETS
-            ],
-            ignore_conflicts=True,
-        )
+    """The company's buckets, creating the default set the first time (one query after that)."""
+    existing = list(AgingBucket.objects.filter(company_id=company_id))
+    if existing:
+        return existing
+    AgingBucket.objects.bulk_create(
+        [
+            AgingBucket(company_id=company_id, max_days=high, provision_percent=percent)
+            for high, percent in rules.DEFAULT_BUCKETS
+        ],
+        ignore_conflicts=True,
+    )
     return list(AgingBucket.objects.filter(company_id=company_id))
 
 
@@ -76,6 +81,38 @@ def buckets(company_id: int | None) -> list[rules.Bucket]:
     if company_id is None:  # no company: nothing is visible, the default columns are shown
         return rules.buckets_from_bounds(list(rules.DEFAULT_BUCKETS))
     return rules.buckets_from_bounds([(b.max_days, b.provision_percent) for b in ensure_buckets(company_id)])
+
+
+@dataclass(frozen=True)
+class BucketSetting:
+    """A bucket as the settings page lists it: the row (id, version, bound, percent) and the label
+    the aging report gives it. "Not yet due" and the open-ended bucket are changed, never removed."""
+
+    pk: int
+    version: int
+    max_days: int | None
+    provision_percent: Decimal
+    label: str
+    removable: bool
+
+
+def bucket_settings(company_id: int) -> list[BucketSetting]:
+    """The company's buckets, youngest first: one query."""
+    rows = ensure_buckets(company_id)
+    definitions = rules.buckets_from_bounds([(b.max_days, b.provision_percent) for b in rows])
+    labels = {d.max_days: d.label for d in definitions}
+    ordered = sorted(rows, key=lambda b: (b.max_days is None, b.max_days or 0))
+    return [
+        BucketSetting(
+            pk=b.pk,
+            version=b.version,
+            max_days=b.max_days,
+            provision_percent=b.provision_percent,
+            label=labels[b.max_days],
+            removable=rules.bucket_removal_problem(b.max_days) is None,
+        )
+        for b in ordered
+    ]
 
 
 # The open amount as of a date, and the bucket, as SQL expressions
@@ -330,18 +367,31 @@ def open_by_bucket_for_owners(invoices: QuerySet, as_of: date, bucket_set) -> di
     return result
 
 
+def _taken_bound() -> str:
+    return gettext("Bucket bounds must be different numbers of days, 0 or more.")
+
+
+def _bounds(company_id: int, *, without: int | None = None) -> list[tuple[int | None, Decimal]]:
+    rows = AgingBucket.objects.filter(company_id=company_id)
+    if without is not None:
+        rows = rows.exclude(pk=without)
+    return list(rows.values_list("max_days", "provision_percent"))
+
+
 @transaction.atomic
 def set_aging_buckets(
     *, acting_user, company, bounds: list[tuple[int | None, Decimal]]
 ) -> list[rules.Bucket]:
     """Replace the company's buckets: (max days overdue or None for the open-ended one, provision %)."""
     access.require(acting_user, "receivables.configure_collections", company)
-    problems = rules.bucket_problems(bounds)
-    if problems:
-        raise BusinessRuleViolation(" ".join(problems), details={"buckets": problems})
+    dunning.lock_collection_settings(company.pk)
+    rules.refuse(rules.bucket_field_problems(bounds))
     AgingBucket.objects.filter(company=company).delete()
     AgingBucket.objects.bulk_create(
-        [AgingBucket(company=company, max_days=high, provision_percent=percent) for high, percent in bounds]
+        [
+            AgingBucket(company=company, max_days=high, provision_percent=percent, updated_by=acting_user)
+            for high, percent in bounds
+        ]
     )
     audit.record(
         acting_user,
@@ -350,3 +400,69 @@ def set_aging_buckets(
         details={"buckets": [[high, str(percent)] for high, percent in bounds]},
     )
     return buckets(company.pk)
+
+
+@transaction.atomic
+def add_aging_bucket(
+    *, acting_user, company, max_days: int | None, provision_percent: Decimal
+) -> AgingBucket:
+    """Split the ladder with a new bound; the set it makes must pass the bucket rules."""
+    access.require(acting_user, "receivables.configure_collections", company)
+    dunning.lock_collection_settings(company.pk)
+    ensure_buckets(company.pk)  # a company that never aged an invoice starts from the default set
+    rules.refuse(rules.bucket_field_problems([*_bounds(company.pk), (max_days, provision_percent)]))
+    bucket = AgingBucket(
+        company=company, max_days=max_days, provision_percent=provision_percent, updated_by=acting_user
+    )
+    dunning.save_unique(bucket.save, field="max_days", message=_taken_bound())
+    audit.record(
+        acting_user,
+        "aging_buckets_set",
+        company,
+        details={"added": [max_days, str(provision_percent)]},
+    )
+    return bucket
+
+
+@transaction.atomic
+def change_aging_bucket(
+    *,
+    acting_user,
+    bucket: AgingBucket,
+    expected_version: int,
+    max_days: int | None,
+    provision_percent: Decimal,
+) -> AgingBucket:
+    """Move a bucket's bound or change its provision; refused when someone changed it since it
+    was loaded (StaleVersion) or when the set it makes breaks a bucket rule."""
+    access.require(acting_user, "receivables.configure_collections", bucket)
+    dunning.lock_collection_settings(bucket.company_id)
+    claim_version(bucket, expected_version=expected_version, acting_user=acting_user)
+    others = _bounds(bucket.company_id, without=bucket.pk)
+    rules.refuse(rules.bucket_field_problems([*others, (max_days, provision_percent)]))
+    before = [bucket.max_days, str(bucket.provision_percent)]
+    bucket.max_days, bucket.provision_percent = max_days, provision_percent
+    dunning.save_unique(bucket.save, field="max_days", message=_taken_bound())
+    audit.record(
+        acting_user,
+        "aging_buckets_set",
+        bucket.company,
+        details={"changed": before, "to": [max_days, str(provision_percent)]},
+    )
+    return bucket
+
+
+@transaction.atomic
+def delete_aging_bucket(*, acting_user, bucket: AgingBucket, expected_version: int) -> None:
+    """Remove a bound: its invoices join the next older bucket. "Not yet due" and the open-ended
+    bucket stay."""
+    access.require(acting_user, "receivables.configure_collections", bucket)
+    problem = rules.bucket_removal_problem(bucket.max_days)
+    if problem:
+        raise BusinessRuleViolation(problem)
+    dunning.lock_collection_settings(bucket.company_id)
+    claim_version(bucket, expected_version=expected_version, acting_user=acting_user)
+    rules.refuse(rules.bucket_field_problems(_bounds(bucket.company_id, without=bucket.pk)))
+    removed = [bucket.max_days, str(bucket.provision_percent)]
+    bucket.delete()
+    audit.record(acting_user, "aging_buckets_set", bucket.company, details={"removed": removed})

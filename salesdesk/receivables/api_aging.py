@@ -13,7 +13,7 @@ from ninja import Field, Path, Query, Router, Schema, Status
 from salesdesk.core.access import company_id_of, permission
 from salesdesk.core.api import ERRORS, MAX_ID, WRITE_ERRORS, InputSchema, Page, PageParams, page_of
 from salesdesk.core.errors import BusinessRuleViolation
-from salesdesk.org.models import Company
+from salesdesk.org.models import Company, Role
 from salesdesk.receivables import aging, baddebt, dunning
 from salesdesk.receivables import workbench as workbench_selectors
 from salesdesk.receivables.models import (
@@ -135,6 +135,24 @@ class DunningStepIn(InputSchema):
     notify: DunningLevel
 
 
+class CollectionPolicyOut(Schema):
+    doubtful_after_days: int
+    bad_after_days: int
+    legal_user_id: int | None
+    legal_role: Role
+    version: int
+
+
+class CollectionPolicyIn(InputSchema):
+    doubtful_after_days: int = Field(..., ge=1, le=36500, description="days overdue before doubtful (呆账)")
+    bad_after_days: int = Field(..., ge=1, le=36500, description="days overdue before bad (死账)")
+    legal_user_id: int | None = Field(
+        None, ge=1, le=MAX_ID, description="who the ladder's legal step notifies; empty: the role's first"
+    )
+    legal_role: Role = Role.DIRECTOR
+    version: int = Field(..., ge=1, le=MAX_ID, description="the version you loaded; a stale one is refused")
+
+
 class DunningRunIn(InputSchema):
     today: date | None = Field(None, **DAY)
 
@@ -212,16 +230,19 @@ class WriteOffFilterIn(InputSchema):
 class WorkbenchInvoiceOut(Schema):
     id: int
     number: str
-    customer_name: str = Field(..., alias="customer.name")
+    customer_name: str
     due_on: date
     open_amount: Decimal
     next_action_on: date | None
-    last_outcome: str | None
+    last_outcome: ContactOutcome | None
+    top_step_days: int | None = Field(..., description="the highest rung of the dunning ladder reached")
 
 
 class WorkbenchPromiseOut(Schema):
     id: int
     invoice_id: int
+    invoice_number: str
+    customer_name: str
     promised_on: date | None
     promised_amount: Decimal | None
 
@@ -229,6 +250,8 @@ class WorkbenchPromiseOut(Schema):
 class WorkbenchInstalmentOut(Schema):
     id: int
     contract_id: int
+    contract_number: str
+    customer_name: str
     sequence: int
     due_on: date
     amount: Decimal
@@ -237,9 +260,25 @@ class WorkbenchInstalmentOut(Schema):
 class WorkbenchEscalationOut(Schema):
     invoice_id: int
     invoice_number: str
+    customer_name: str
+    due_on: date
     step_id: int
     step_name: str
     notify: DunningLevel
+
+
+class WorkbenchNoticeOut(Schema):
+    id: int
+    invoice_id: int
+    invoice_number: str
+    customer_name: str
+    collector_name: str
+    open_amount: Decimal
+    due_on: date
+    days_overdue: int
+    level: DunningLevel
+    step_name: str
+    run_on: date
 
 
 class WorkbenchOut(Schema):
@@ -248,6 +287,9 @@ class WorkbenchOut(Schema):
     promises: list[WorkbenchPromiseOut]
     instalments: list[WorkbenchInstalmentOut]
     tomorrow: list[WorkbenchEscalationOut]
+    escalated: list[WorkbenchNoticeOut] = Field(
+        ..., description="dunning notices that escalated a colleague's open invoice to you"
+    )
 
 
 def _bucket_out(bucket) -> dict:
@@ -347,6 +389,27 @@ def set_dunning_steps(request, payload: list[DunningStepIn]):
     )
 
 
+@router.get("/collection-policy", response={200: CollectionPolicyOut, **ERRORS})
+@permission("receivables.view_collection_settings")
+def get_collection_policy(request):
+    """When open invoices become doubtful and bad, and who the ladder's legal step notifies."""
+    return dunning.ensure_policy(_company(request).pk)
+
+
+@router.put("/collection-policy", response={200: CollectionPolicyOut, **WRITE_ERRORS})
+@permission("receivables.configure_collections")
+def set_collection_policy(request, payload: CollectionPolicyIn):
+    return baddebt.set_policy(
+        acting_user=request.user,
+        company=_company(request),
+        expected_version=payload.version,
+        doubtful_after_days=payload.doubtful_after_days,
+        bad_after_days=payload.bad_after_days,
+        legal_user_id=payload.legal_user_id,
+        legal_role=payload.legal_role,
+    )
+
+
 @router.post("/dunning/run", response={200: DunningRunOut, **WRITE_ERRORS})
 @permission("receivables.configure_collections")
 def run_dunning(request, payload: DunningRunIn):
@@ -434,22 +497,6 @@ def reject_write_off(request, payload: DecisionIn, request_id: int = ID):
 @router.get("/workbench", response={200: WorkbenchOut, **ERRORS})
 @permission("receivables.work_collections")
 def workbench(request, today: date | None = OPTIONAL_DAY):
-    """What you chase today: your overdue invoices, promises due, instalment reminders, and what
-    the dunning ladder escalates tomorrow."""
-    bench = workbench_selectors.workbench(user=request.user, today=today or _today())
-    return {
-        "today": bench.today,
-        "overdue": bench.overdue,
-        "promises": bench.promises,
-        "instalments": bench.instalments,
-        "tomorrow": [
-            {
-                "invoice_id": invoice.pk,
-                "invoice_number": invoice.number,
-                "step_id": step.pk,
-                "step_name": step.name,
-                "notify": step.notify,
-            }
-            for step, invoice in bench.tomorrow
-        ],
-    }
+    """What you chase today: your overdue invoices, promises due, instalment reminders, what the
+    dunning ladder escalates tomorrow, and your colleagues' invoices it escalated to you."""
+    return workbench_selectors.workbench(user=request.user, today=today or _today())

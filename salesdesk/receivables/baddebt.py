@@ -18,7 +18,8 @@ from django.utils.translation import gettext as _
 
 from salesdesk.core import access, audit
 from salesdesk.core.errors import BusinessRuleViolation
-from salesdesk.org.models import Company, User
+from salesdesk.core.versioning import claim_version
+from salesdesk.org.models import Company, Role, User
 from salesdesk.receivables import dunning
 from salesdesk.receivables import rules_aging as rules
 from salesdesk.receivables.models import (
@@ -36,22 +37,44 @@ RANK = {DebtClass.NORMAL: 0, DebtClass.DOUBTFUL: 1, DebtClass.BAD: 2}
 
 @transaction.atomic
 def set_policy(
-    *, acting_user: User, company: Company, doubtful_after_days: int, bad_after_days: int, legal_user=None
+    *,
+    acting_user: User,
+    company: Company,
+    expected_version: int,
+    doubtful_after_days: int,
+    bad_after_days: int,
+    legal_user_id: int | None = None,
+    legal_role: str = Role.DIRECTOR,
 ) -> CollectionPolicy:
+    """Change when open invoices become doubtful and bad, and who the dunning ladder's "legal"
+    step notifies: the named contact (an employee of the company), else the first person in
+    ``legal_role``. New thresholds apply from the next nightly run; classes are never lowered."""
     access.require(acting_user, "receivables.configure_collections", company)
-    if not 0 < doubtful_after_days < bad_after_days:
-        raise BusinessRuleViolation(
-            _("Bad debt must start later than doubtful debt, and both after the due date.")
-        )
-    policy = dunning.ensure_policy(company.pk)
+    dunning.lock_collection_settings(company.pk)
+    policy = CollectionPolicy.objects.get(company=company)
+    claim_version(policy, expected_version=expected_version, acting_user=acting_user)
+    problems = rules.policy_problems(doubtful_after_days, bad_after_days)
+    if legal_role not in Role.values:
+        problems.append(("legal_role", _("Choose the role whose first employee stands in for legal.")))
+    if (
+        legal_user_id is not None
+        and not dunning.legal_candidates(company.pk).filter(pk=legal_user_id).exists()
+    ):
+        problems.append(("legal_user", _("The legal contact must be an employee of the company.")))
+    rules.refuse(problems)
     policy.doubtful_after_days, policy.bad_after_days = doubtful_after_days, bad_after_days
-    policy.legal_user = legal_user
+    policy.legal_user_id, policy.legal_role = legal_user_id, legal_role
     policy.save()
     audit.record(
         acting_user,
         "collection_policy_set",
         company,
-        details={"doubtful_after_days": doubtful_after_days, "bad_after_days": bad_after_days},
+        details={
+            "doubtful_after_days": doubtful_after_days,
+            "bad_after_days": bad_after_days,
+            "legal_user": legal_user_id,
+            "legal_role": legal_role,
+        },
     )
     return policy
 

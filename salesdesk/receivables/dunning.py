@@ -12,17 +12,19 @@ An invoice first seen far overdue gets the notice of the rung it stands on, not 
 skipped: the people below were passed over on purpose by the escalation.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db import transaction
-from django.db.models import F, Max, OuterRef, QuerySet, Subquery
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, F, Max, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from salesdesk.core import access, audit
 from salesdesk.core.errors import BusinessRuleViolation
+from salesdesk.core.versioning import claim_version
 from salesdesk.org.models import Company, Employee, EmployeeStatus, User
 from salesdesk.receivables import rules_aging as rules
 from salesdesk.receivables.models import (
@@ -42,17 +44,19 @@ ROLE_ORDER = ["rep", "supervisor", "manager", "director"]
 
 
 def ensure_steps(company_id: int) -> list[DunningStep]:
-    if not DunningStep.objects.filter(company_id=company_id).exists():
-        DunningStep.objects.bulk_create(
-            [
-                DunningStep(
-                    company_id=company_id, days_overdue=days, notify=level, name=_step_name(days, level)
-                )
-                for days, level in rules.DEFAULT_DUNNING_STEPS
-            ],
-            ignore_conflicts=True,
-        )
-    return list(DunningStep.objects.filter(company_id=company_id).order_by("days_overdue"))
+    """The company's ladder (its active steps, lowest day first), creating the default ladder the
+    first time: one query after that."""
+    steps = list(DunningStep.objects.filter(company_id=company_id, is_active=True).order_by("days_overdue"))
+    if steps or DunningStep.objects.filter(company_id=company_id).exists():
+        return steps
+    DunningStep.objects.bulk_create(
+        [
+            DunningStep(company_id=company_id, days_overdue=days, notify=level, name=_step_name(days, level))
+            for days, level in rules.DEFAULT_DUNNING_STEPS
+        ],
+        ignore_conflicts=True,
+    )
+    return list(DunningStep.objects.filter(company_id=company_id, is_active=True).order_by("days_overdue"))
 
 
 def _step_name(days: int, level: str) -> str:
@@ -67,36 +71,205 @@ def ensure_policy(company_id: int) -> CollectionPolicy:
     return policy
 
 
+def lock_collection_settings(company_id: int) -> None:
+    """Serialise changes to one company's buckets, ladder and policy on its policy row: two people
+    editing at once apply one after the other, and each change is checked against the set as the
+    other left it. Call inside the service's transaction."""
+    ensure_policy(company_id)
+    CollectionPolicy.objects.select_for_update().filter(company_id=company_id).exists()
+
+
+def save_unique(save: Callable[[], object], *, field: str, message: str) -> None:
+    """Run ``save`` in a savepoint. The rules check that a bound or a day is not taken, under the
+    policy row's lock; SQLite takes no row lock, so a concurrent editor can still take it first,
+    and the unique constraint says so: refused like the rule would have, never a 500."""
+    try:
+        with transaction.atomic():
+            save()
+    except IntegrityError:
+        raise BusinessRuleViolation(message, details={"fields": {field: message}}) from None
+
+
+def ladder_settings(company_id: int) -> QuerySet:
+    """Every step, active ones first, with ``has_notices`` (a step that has notified someone is
+    deactivated rather than deleted, and keeps its days): one query."""
+    ensure_steps(company_id)
+    return (
+        DunningStep.objects.filter(company_id=company_id)
+        .annotate(has_notices=Exists(DunningNotice.objects.filter(step=OuterRef("pk"))))
+        .order_by("-is_active", "days_overdue")
+    )
+
+
+def legal_candidates(company_id: int) -> QuerySet:
+    """Who can be the legal contact: the company's people still employed, by name."""
+    return (
+        User.objects.filter(employee__company_id=company_id)
+        .exclude(employee__status=EmployeeStatus.LEFT)
+        .order_by("full_name", "pk")
+    )
+
+
+def _ladder(company_id: int, *, without: int | None = None) -> list[tuple[int, str]]:
+    steps = DunningStep.objects.filter(company_id=company_id, is_active=True)
+    if without is not None:
+        steps = steps.exclude(pk=without)
+    return list(steps.values_list("days_overdue", "notify"))
+
+
+def _taken_day() -> str:
+    return _("Give each step of the ladder a different number of days.")
+
+
+def _has_notices(step: DunningStep) -> bool:
+    return DunningNotice.objects.filter(step=step).exists()
+
+
 @transaction.atomic
 def set_dunning_ladder(
     *, acting_user: User, company: Company, steps: list[tuple[int, str]]
 ) -> list[DunningStep]:
-    """Replace the ladder with ``steps`` (days overdue, level). Steps that already have notices are
-    kept (notices point at them) and updated in place."""
+    """Replace the ladder with ``steps`` (days overdue, level). A step left out is deleted, or,
+    when it has sent notices (they point at it), deactivated; a deactivated step named again
+    comes back."""
     access.require(acting_user, "receivables.configure_collections", company)
-    days = [d for d, _level in steps]
-    if not steps or len(set(days)) != len(days):
-        raise BusinessRuleViolation(_("Give each step of the ladder a different number of days."))
-    if any(level not in DunningLevel.values for _d, level in steps):
-        raise BusinessRuleViolation(_("Choose who each step notifies."))
+    lock_collection_settings(company.pk)
+    rules.refuse(rules.ladder_problems(steps))
+    days = {d for d, _level in steps}
     existing = {s.days_overdue: s for s in DunningStep.objects.select_for_update().filter(company=company)}
     used = set(
         DunningNotice.objects.filter(step__company=company).values_list("step__days_overdue", flat=True)
     )
     for d, step in existing.items():
-        if d not in days and d not in used:
+        if d in days:
+            continue
+        if d in used:
+            if step.is_active:
+                step.is_active, step.version, step.updated_by = False, step.version + 1, acting_user
+                step.save(update_fields=["is_active", "version", "updated_by", "updated_at"])
+        else:
             step.delete()
     for d, level in steps:
         step = existing.get(d)
         if step is None:
             DunningStep.objects.create(
-                company=company, days_overdue=d, notify=level, name=_step_name(d, level)
+                company=company,
+                days_overdue=d,
+                notify=level,
+                name=_step_name(d, level),
+                updated_by=acting_user,
             )
-        elif step.notify != level:
-            step.notify, step.name = level, _step_name(d, level)
-            step.save(update_fields=["notify", "name"])
+        elif step.notify != level or not step.is_active:
+            step.notify, step.name, step.is_active = level, _step_name(d, level), True
+            step.version, step.updated_by = step.version + 1, acting_user
+            step.save(update_fields=["notify", "name", "is_active", "version", "updated_by", "updated_at"])
     audit.record(acting_user, "dunning_ladder_set", company, details={"steps": [list(s) for s in steps]})
     return ensure_steps(company.pk)
+
+
+@transaction.atomic
+def add_dunning_step(*, acting_user: User, company: Company, days_overdue: int, notify: str) -> DunningStep:
+    """Add a rung; the ladder it makes must pass the ladder rules. A deactivated step on the same
+    day comes back with the new level (its notices stay its own)."""
+    access.require(acting_user, "receivables.configure_collections", company)
+    lock_collection_settings(company.pk)
+    ensure_steps(company.pk)  # a company that never ran the ladder starts from the default one
+    rules.refuse(rules.ladder_problems([*_ladder(company.pk), (days_overdue, notify)]))
+    step = DunningStep.objects.filter(company=company, days_overdue=days_overdue).first()
+    if step is None:
+        step = DunningStep(company=company, days_overdue=days_overdue)
+    else:
+        step.version += 1
+    step.notify, step.name, step.is_active = notify, _step_name(days_overdue, notify), True
+    step.updated_by = acting_user
+    save_unique(step.save, field="days_overdue", message=_taken_day())
+    audit.record(acting_user, "dunning_ladder_set", company, details={"added": [days_overdue, notify]})
+    return step
+
+
+@transaction.atomic
+def change_dunning_step(
+    *, acting_user: User, step: DunningStep, expected_version: int, days_overdue: int, notify: str
+) -> DunningStep:
+    """Move a rung or change who it notifies. A step that has sent notices keeps its days (the
+    notices say at which day they were sent): deactivate it and add a new step instead."""
+    access.require(acting_user, "receivables.configure_collections", step)
+    lock_collection_settings(step.company_id)
+    claim_version(step, expected_version=expected_version, acting_user=acting_user)
+    if not step.is_active:
+        raise BusinessRuleViolation(_("This step is deactivated; reactivate it before changing it."))
+    if days_overdue != step.days_overdue:
+        if _has_notices(step):
+            raise BusinessRuleViolation(
+                _("Notices were sent at this step, so its days stay; deactivate it and add a new one."),
+                details={"field": "days_overdue"},
+            )
+        retired = DunningStep.objects.filter(
+            company_id=step.company_id, days_overdue=days_overdue, is_active=False
+        )
+        if retired.exists():
+            raise BusinessRuleViolation(
+                _("A deactivated step fires at %(days)s days; reactivate that one instead.")
+                % {"days": days_overdue},
+                details={"field": "days_overdue"},
+            )
+    others = _ladder(step.company_id, without=step.pk)
+    rules.refuse(rules.ladder_problems([*others, (days_overdue, notify)]))
+    before = [step.days_overdue, step.notify]
+    step.days_overdue, step.notify, step.name = days_overdue, notify, _step_name(days_overdue, notify)
+    save_unique(step.save, field="days_overdue", message=_taken_day())
+    audit.record(
+        acting_user,
+        "dunning_ladder_set",
+        step.company,
+        details={"changed": before, "to": [days_overdue, notify]},
+    )
+    return step
+
+
+@transaction.atomic
+def remove_dunning_step(*, acting_user: User, step: DunningStep, expected_version: int) -> bool:
+    """Take a rung off the ladder: deleted when it never notified anyone, else deactivated (its
+    notices stay). Returns True when the step was deleted."""
+    access.require(acting_user, "receivables.configure_collections", step)
+    lock_collection_settings(step.company_id)
+    claim_version(step, expected_version=expected_version, acting_user=acting_user)
+    if not step.is_active:
+        raise BusinessRuleViolation(_("This step is already deactivated."))
+    rules.refuse(rules.ladder_problems(_ladder(step.company_id, without=step.pk)))
+    removed = [step.days_overdue, step.notify]
+    deleted = not _has_notices(step)
+    if deleted:
+        step.delete()
+    else:
+        step.is_active = False
+        step.save()
+    audit.record(
+        acting_user,
+        "dunning_ladder_set",
+        step.company,
+        details={"deleted" if deleted else "deactivated": removed},
+    )
+    return deleted
+
+
+@transaction.atomic
+def reactivate_dunning_step(*, acting_user: User, step: DunningStep, expected_version: int) -> DunningStep:
+    access.require(acting_user, "receivables.configure_collections", step)
+    lock_collection_settings(step.company_id)
+    claim_version(step, expected_version=expected_version, acting_user=acting_user)
+    if step.is_active:
+        raise BusinessRuleViolation(_("This step is already active."))
+    rules.refuse(rules.ladder_problems([*_ladder(step.company_id), (step.days_overdue, step.notify)]))
+    step.is_active = True
+    step.save()
+    audit.record(
+        acting_user,
+        "dunning_ladder_set",
+        step.company,
+        details={"reactivated": [step.days_overdue, step.notify]},
+    )
+    return step
 
 
 # Who is told

@@ -15,7 +15,7 @@ from simple_history.models import HistoricalRecords
 from salesdesk.core.versioning import VersionedModel
 from salesdesk.customers.models import Customer
 from salesdesk.orders.models import Contract, Order, Shipment
-from salesdesk.org.models import Company
+from salesdesk.org.models import Company, Role
 from salesdesk.receivables.querysets import CreditProfileQuerySet, InvoiceQuerySet, PaymentQuerySet
 
 MONEY = {"max_digits": 18, "decimal_places": 2}
@@ -339,7 +339,7 @@ class Allocation(models.Model):
 # notices (one per invoice and step), contact attempts, debt classifications, write-off requests.
 
 
-class AgingBucket(models.Model):
+class AgingBucket(VersionedModel):
     """One column of the aging report: invoices ``max_days`` or fewer days overdue and more than
     the previous bucket's (the open-ended last bucket has no ``max_days``). The bucket with
     ``max_days = 0`` is "not yet due". ``provision_percent`` of the open amount is provided for."""
@@ -381,9 +381,11 @@ class DunningLevel(models.TextChoices):
     LEGAL = "legal", _("Legal")
 
 
-class DunningStep(models.Model):
+class DunningStep(VersionedModel):
     """A rung of the dunning ladder (催收升级): at ``days_overdue`` (negative: a reminder that many
-    days before the due date) the person at ``notify`` in the collector's reporting line is told."""
+    days before the due date) the person at ``notify`` in the collector's reporting line is told.
+    A step that has sent notices is never deleted (the notices point at it): it is deactivated,
+    and an inactive step is off the ladder."""
 
     company = models.ForeignKey(
         Company, verbose_name=_("company"), on_delete=models.CASCADE, related_name="+"
@@ -391,6 +393,7 @@ class DunningStep(models.Model):
     days_overdue = models.IntegerField(_("days overdue"))
     notify = models.CharField(_("notify"), max_length=20, choices=DunningLevel.choices)
     name = models.CharField(_("name"), max_length=100)
+    is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
         ordering = ["company", "days_overdue"]
@@ -404,7 +407,7 @@ class DunningStep(models.Model):
         return self.name
 
 
-class CollectionPolicy(models.Model):
+class CollectionPolicy(VersionedModel):
     """How a company classifies doubtful (呆账) and bad (死账) debt, and who "legal" is."""
 
     company = models.OneToOneField(
@@ -421,7 +424,7 @@ class CollectionPolicy(models.Model):
         related_name="+",
     )
     # Without a named legal contact, the first active employee in this role is notified.
-    legal_role = models.CharField(_("legal role"), max_length=20, default="director")
+    legal_role = models.CharField(_("legal role"), max_length=20, choices=Role.choices, default=Role.DIRECTOR)
 
     class Meta:
         verbose_name = _("collection policy")

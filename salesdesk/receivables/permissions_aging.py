@@ -8,7 +8,8 @@ these rules say who may act on what they see.
 * Write-offs: finance requests; the sales director approves or rejects, never their own request
   (four eyes; the database refuses it too).
 * Buckets, provision percentages, the dunning ladder and the classification policy, and running
-  the ladder or the classification by hand: finance and administrators.
+  the ladder or the classification by hand: finance and administrators. The sales director reads
+  the settings page (the ladder escalates to them); reps and team leaders do not open it.
 """
 
 from django.utils.translation import gettext_lazy as _
@@ -22,6 +23,7 @@ CLASSIFIERS = frozenset({"finance", "director", "admin"})
 WRITE_OFF_REQUESTERS = frozenset({"finance"})
 WRITE_OFF_APPROVERS = frozenset({"director"})
 CONFIGURERS = frozenset({"finance", "admin"})
+SETTINGS_READERS = CONFIGURERS | {"director"}
 
 
 def _role(user) -> str:
@@ -66,6 +68,11 @@ def can_approve_write_off(user, request) -> bool:
     if not isinstance(request, WriteOffRequest):
         return True
     return request.requested_by_id != user.pk and request.invoice.company_id == company_id_of(user)
+
+
+@access.rule("receivables.view_collection_settings")
+def can_view_collection_settings(user, obj) -> bool:
+    return _role(user) in SETTINGS_READERS and _in_company(user)
 
 
 @access.rule("receivables.configure_collections")

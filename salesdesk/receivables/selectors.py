@@ -20,6 +20,8 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce, Greatest
+from django.urls import reverse
+from django.utils.http import urlencode
 
 from salesdesk.core import access
 from salesdesk.core.money import to_money
@@ -365,8 +367,9 @@ def customer_timeline(user: User, customer: Customer) -> list[TimelineEntry]:
         entries.append(TimelineEntry(deal.closed_on, "opportunity", str(deal), deal.amount, "won"))
     for contract in scoped(Contract.objects).filter(customer=customer):
         on = contract.signed_on or contract.created_at.date()
+        plan = reverse("receivables:contract_plan", args=[contract.pk])
         entries.append(
-            TimelineEntry(on, "contract", str(contract), contract.amount, contract.get_status_display())
+            TimelineEntry(on, "contract", str(contract), contract.amount, contract.get_status_display(), plan)
         )
     for order in scoped(Order.objects).filter(customer=customer):
         entries.append(
@@ -375,8 +378,13 @@ def customer_timeline(user: User, customer: Customer) -> list[TimelineEntry]:
     shipments = Shipment.objects.filter(
         order__in=scoped(Order.objects).filter(customer=customer), status=ShipmentStatus.SHIPPED
     ).select_related("order")
+    # Finance invoices a shipment from here; the form says when nothing is left to invoice.
+    invoicing = access.can(user, "receivables.issue_invoice")
+    issue = reverse("receivables:invoice_issue")
     for shipment in shipments:
-        entries.append(TimelineEntry(shipment.shipped_on, "shipment", str(shipment), shipment.amount, ""))
+        url = f"{issue}?{urlencode({'basis': 'shipment', 'target': shipment.pk})}" if invoicing else ""
+        label = str(shipment)
+        entries.append(TimelineEntry(shipment.shipped_on, "shipment", label, shipment.amount, "", url))
     for invoice in Invoice.objects.visible_to(user).filter(customer=customer):
         entries.append(
             TimelineEntry(

@@ -26,4 +26,6 @@ urlpatterns = [
     path("customers/<int:pk>/timeline/", views.customer_timeline, name="customer_timeline"),
     # Aging, dunning, bad debt and the collections workbench.
     path("", include("salesdesk.receivables.urls_aging")),
+    # Aging buckets, the dunning ladder and the collection policy.
+    path("", include("salesdesk.receivables.urls_settings")),
 ]

@@ -52,7 +52,13 @@ def aging_report(request):
     return render(
         request,
         "receivables/aging_report.html",
-        {"form": form, "report": report, "filters": f, "as_of": f["as_of"].isoformat()},
+        {
+            "form": form,
+            "report": report,
+            "filters": f,
+            "as_of": f["as_of"].isoformat(),
+            "can_view_settings": access.can(request.user, "receivables.view_collection_settings"),
+        },
     )
 
 
@@ -153,7 +159,12 @@ def workbench(request):
     return render(
         request,
         "receivables/workbench.html",
-        {"bench": bench, "today": today, "contact_form": forms_aging.ContactAttemptForm()},
+        {
+            "bench": bench,
+            "today": today,
+            "contact_form": forms_aging.ContactAttemptForm(),
+            "can_view_settings": access.can(request.user, "receivables.view_collection_settings"),
+        },
     )
 
 

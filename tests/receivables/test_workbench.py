@@ -56,14 +56,47 @@ def test_workbench_lists_what_to_chase_today(org):
         i.pk for i in bench.overdue
     }
     assert [p.invoice_id for p in bench.promises] == [promised.pk]
-    assert [i.pk for i in bench.instalments] == [due_soon.pk]
-    assert paid_plan.pk not in {i.pk for i in bench.instalments}
+    assert [i.id for i in bench.instalments] == [due_soon.pk]
+    assert paid_plan.pk not in {i.id for i in bench.instalments}
     # Tomorrow: the 14-day invoice reaches the supervisor's rung; the others sit on rungs not yet run.
     dunning.run_dunning(today=TODAY, company_id=org.company.pk)
     tomorrow = {
-        (invoice.pk, step.notify) for step, invoice in workbench.workbench(user=org.rep, today=TODAY).tomorrow
+        (row.invoice_id, row.notify) for row in workbench.workbench(user=org.rep, today=TODAY).tomorrow
     }
     assert tomorrow == {(overdue[2].pk, "supervisor")}
+
+
+def test_workbench_rows_are_plain_values_with_what_the_page_shows(org):
+    inv = _overdue(org.rep, 20, amount="1500.00", allocations=[("500.00", TODAY - timedelta(days=3))])
+    ContactAttempt.objects.create(invoice=inv, by=org.rep, at="2026-06-25T10:00:00Z", channel="phone",
+                                  outcome="promised", promised_amount=Decimal("400.00"), promised_on=TODAY,
+                                  next_action_on=TODAY + timedelta(days=2))  # fmt: skip
+    dunning.run_dunning(today=TODAY, company_id=org.company.pk)
+    bench = workbench.workbench(user=org.rep, today=TODAY)
+    row = bench.overdue[0]
+    assert type(row) is workbench.OverdueRow
+    assert (row.pk, row.number, row.customer_name, row.open_amount, row.next_action_on, row.last_outcome,
+            row.top_step_days) == (inv.pk, inv.number, inv.customer.name, Decimal("1000.00"),
+                                   TODAY + timedelta(days=2), "promised", 15)  # fmt: skip
+    promise = bench.promises[0]
+    assert (promise.invoice_number, promise.customer_name, promise.promised_amount) == (
+        inv.number, inv.customer.name, Decimal("400.00"))  # fmt: skip
+
+
+def test_supervisor_sees_what_the_ladder_escalated_to_them(org):
+    inv = _overdue(org.rep, 20, amount="2500.00")
+    own = _overdue(org.supervisor, 20)
+    dunning.run_dunning(today=TODAY, company_id=org.company.pk)
+    escalated = workbench.workbench(user=org.supervisor, today=TODAY).escalated
+    assert [(n.invoice_id, n.level, n.days_overdue, n.collector_name, n.open_amount) for n in escalated] == [
+        (inv.pk, "supervisor", 20, org.rep.full_name, Decimal("2500.00"))
+    ]
+    assert own.pk not in {n.invoice_id for n in escalated}  # one's own invoices are on the overdue list
+    assert workbench.workbench(user=org.rep, today=TODAY).escalated == []
+    client = Client()
+    client.force_login(org.supervisor)
+    page = client.get(reverse("receivables:workbench")).content.decode()
+    assert 'data-testid="workbench-escalated"' in page and inv.number in page
 
 
 def _queries(user):
@@ -82,8 +115,11 @@ def test_workbench_query_count_is_flat_in_rows(org):
         inv = _overdue(org.rep, d + 1)
         ContactAttempt.objects.create(invoice=inv, by=org.rep, at="2026-06-20T10:00:00Z", channel="phone",
                                       outcome="promised", promised_amount=Decimal("10.00"), promised_on=TODAY)  # fmt: skip
+    dunning.run_dunning(today=TODAY, company_id=org.company.pk)
     assert len(workbench.workbench(user=org.rep, today=TODAY).overdue) == 30
-    assert _queries(org.rep) == few
+    assert _queries(org.rep) == few == 6  # the ladder's steps, then one per list
+    assert len(workbench.workbench(user=org.supervisor, today=TODAY).escalated) > 3
+    assert _queries(org.supervisor) == few
 
 
 def test_workbench_page_logs_a_contact_attempt_inline(org):
@@ -107,3 +143,20 @@ def test_workbench_page_logs_a_contact_attempt_inline(org):
         ).status_code
         == 404
     )
+
+
+def test_workbench_api_answers_the_value_rows(org):
+    inv = _overdue(org.rep, 20, amount="2500.00")
+    dunning.run_dunning(today=TODAY, company_id=org.company.pk)
+    rep = Client()
+    rep.force_login(org.rep)
+    body = rep.get("/api/v1/receivables/workbench", {"today": TODAY.isoformat()}).json()
+    assert [(r["id"], r["customer_name"], r["open_amount"], r["top_step_days"]) for r in body["overdue"]] == [
+        (inv.pk, inv.customer.name, "2500.00", 15)
+    ]
+    supervisor = Client()
+    supervisor.force_login(org.supervisor)
+    body = supervisor.get("/api/v1/receivables/workbench", {"today": TODAY.isoformat()}).json()
+    assert [(r["invoice_number"], r["level"], r["days_overdue"]) for r in body["escalated"]] == [
+        (inv.number, "supervisor", 20)
+    ]

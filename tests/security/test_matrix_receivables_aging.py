@@ -1,7 +1,9 @@
 """Permission matrix of aging, dunning, bad debt and the workbench: who sees which invoices in the
 aging report (finance all, rep own, supervisor team, manager subtree), who may log contact
 attempts, classify, request and approve write-offs (finance requests, the director approves,
-never their own request); another team's rep gets 404."""
+never their own request); another team's rep gets 404. The collection settings: finance and
+admins change them, the director reads them, everyone else is refused; another company's
+bucket or step is a 404."""
 
 from datetime import date, timedelta
 
@@ -29,6 +31,7 @@ APPROVE_WRITE_OFF = {"director": 302, "finance": 403, "manager": 403, "admin": 4
 CLASSIFY = {"finance": 302, "director": 302, "admin": 302, "manager": 403, "rep": 403}
 
 COVERED_RULES = {
+    "receivables.view_collection_settings",
     "receivables.view_aging",
     "receivables.work_collections",
     "receivables.classify_debt",
@@ -142,3 +145,82 @@ def test_who_configures_buckets_and_runs_the_ladder(world, actor, status):
         "/api/v1/receivables/dunning/run", data={"today": AS_OF.isoformat()}, content_type="application/json"
     )
     assert response.status_code == status
+
+
+# Collection settings: the page (read) and every form on it (change), and the policy API.
+READ_SETTINGS = {"finance": 200, "admin": 200, "director": 200, "manager": 403, "supervisor": 403, "rep": 403}
+CHANGE_SETTINGS = {"finance": True, "admin": True, "director": False, "manager": False, "rep": False}
+
+
+def _settings_posts(org):
+    """(url name, args, data) of every change the settings page posts; each is valid."""
+    from salesdesk.receivables import aging, dunning
+    from salesdesk.receivables.models import AgingBucket, DunningStep
+
+    aging.ensure_buckets(org.company.pk)
+    dunning.ensure_steps(org.company.pk)
+    sixty = AgingBucket.objects.get(company=org.company, max_days=60)
+    ninety = AgingBucket.objects.get(company=org.company, max_days=90)
+    step = DunningStep.objects.get(company=org.company, days_overdue=60)
+    legal = DunningStep.objects.get(company=org.company, days_overdue=90)
+    retired = DunningStep.objects.create(
+        company=org.company, days_overdue=120, notify="legal", name="x", is_active=False
+    )
+    return [
+        ("bucket_create", [], {"new-bucket-max_days": 45, "new-bucket-provision_percent": "5"}),
+        ("bucket_update", [sixty.pk], {"version": 1, "max_days": 60, "provision_percent": "6"}),
+        ("bucket_delete", [ninety.pk], {"version": 1}),
+        ("step_create", [], {"new-step-days_overdue": 45, "new-step-notify": "manager"}),
+        ("step_update", [step.pk], {"version": 1, "days_overdue": 61, "notify": "director"}),
+        ("step_remove", [legal.pk], {"version": 1}),
+        ("step_reactivate", [retired.pk], {"version": 1}),
+        (
+            "policy_update",
+            [],
+            {"version": 1, "doubtful_after_days": 90, "bad_after_days": 200, "legal_role": "director"},
+        ),
+    ]
+
+
+@pytest.mark.parametrize(("actor", "status"), READ_SETTINGS.items())
+def test_who_reads_the_collection_settings(org, actor, status):
+    client = _client(getattr(org, actor))
+    assert client.get(reverse("receivables:collection_settings")).status_code == status
+    assert client.get("/api/v1/receivables/collection-policy").status_code == status
+    assert _client(org.outsider).get(reverse("receivables:collection_settings")).status_code == 403
+
+
+@pytest.mark.parametrize(("actor", "allowed"), CHANGE_SETTINGS.items())
+def test_who_changes_the_collection_settings(org, actor, allowed):
+    client = _client(getattr(org, actor))
+    failures = []
+    for name, args, data in _settings_posts(org):
+        response = client.post(reverse(f"receivables:{name}", args=args), data)
+        expected = 302 if allowed else 403
+        if response.status_code != expected:
+            failures.append(f"{actor} {name}: {response.status_code}, want {expected}")
+    policy = {
+        "doubtful_after_days": 100,
+        "bad_after_days": 300,
+        "legal_role": "director",
+        "version": 2 if allowed else 1,
+    }
+    response = client.put("/api/v1/receivables/collection-policy", policy, content_type="application/json")
+    if response.status_code != (200 if allowed else 403):
+        failures.append(f"{actor} PUT collection-policy: {response.status_code}")
+    assert not failures, "\n".join(failures)
+
+
+def test_another_companys_settings_are_not_found(org):
+    from salesdesk.org.models import Company
+    from salesdesk.receivables.models import AgingBucket, DunningStep
+
+    other = Company.objects.create(name="Other Co")
+    bucket = AgingBucket.objects.create(company=other, max_days=30, provision_percent=1)
+    step = DunningStep.objects.create(company=other, days_overdue=30, notify="manager", name="x")
+    client = _client(org.finance)
+    for name, args in (
+        ("bucket_update", [bucket.pk]), ("bucket_delete", [bucket.pk]),
+        ("step_update", [step.pk]), ("step_remove", [step.pk]), ("step_reactivate", [step.pk]),
+    ):  # fmt: skip
+        assert client.post(reverse(f"receivables:{name}", args=args), {"version": 1}).status_code == 404, name
