@@ -6,7 +6,16 @@ from tests.browser import login
 
 pytestmark = pytest.mark.e2e
 
-REP_MENU = ["Home", "Customers", "Pipeline", "Orders", "Receivables", "Organisation"]  # the menu's top level
+REP_MENU = [
+    "Home",
+    "Customers",
+    "Pipeline",
+    "Orders",
+    "Receivables",
+    "Planning",
+    "Budgets",
+    "Organisation",
+]  # the menu's top level
 
 
 def in_chinese(texts: list[str]) -> list[str]:
