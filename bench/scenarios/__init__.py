@@ -2,6 +2,7 @@
 
 from bench.scenarios import (  # noqa: F401  (registering is the import's purpose)
     ar_aging,
+    attainment,
     collections_workbench,
     employee_list_api,
     import_opportunities,

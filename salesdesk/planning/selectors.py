@@ -236,7 +236,8 @@ def attainment(
     )
     if not targets:
         return []
-    in_force = levels_in_force([t["pk"] for t in targets], as_of)
+    adjusted = _adjusted_after(rows, as_of)
+    in_force = levels_in_force(adjusted, as_of) if adjusted else {}
     actuals = {
         name: {
             row.key: row.value
@@ -247,6 +248,9 @@ def attainment(
     drillable = _drillable_units([t["owner_id"] for t in targets]) if by == "unit" else set()
     elapsed, ended = period_progress(period, as_of)
     labels = dict(metric_choices())
+    # Translated once per call, not once per row (gettext costs ~15 µs; a year of monthly targets
+    # for 1,000 reps is 36,000 rows).
+    pace_labels = {status: str(label) for status, label in rules.PACE_LABELS.items()}
     result = []
     for t in targets:
         definition = rules.TARGET_METRICS[t["metric"]]
@@ -268,12 +272,23 @@ def attainment(
                 done=rules.done_fraction(actual, levels.goal),
                 elapsed=elapsed,
                 pace=status,
-                pace_label=str(rules.PACE_LABELS[status]),
+                pace_label=pace_labels[status],
                 projection=rules.projection(actual, elapsed, definition),
                 gap=rules.gap(actual, levels.goal),
             )
         )
     return result
+
+
+def _adjusted_after(targets: QuerySet[Target], as_of: date) -> list[int]:
+    """The targets among ``targets`` changed by an approved adjustment effective after ``as_of``:
+    the only ones ``levels_in_force`` has an answer for. The targets go in as a subquery: passed
+    as a list, a month of 3,000 targets became 3,000 query parameters for nothing when, as
+    usual, none was adjusted since."""
+    later = Adjustment.objects.filter(
+        target__in=targets.values("pk"), status=AdjustmentStatus.APPROVED, effective_from__gt=as_of
+    )
+    return list(later.values_list("target_id", flat=True).distinct().order_by())
 
 
 def attainment_below(
