@@ -6,7 +6,6 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.utils import translation
 
 from salesdesk.core.errors import BusinessRuleViolation, StaleVersion
 from salesdesk.planning import selectors, services
@@ -14,13 +13,7 @@ from salesdesk.planning.models import AdjustmentStatus, PlanStatus, SplitMethod,
 from salesdesk.planning.services import Owner, SplitInto
 from tests.planning import factories
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("_english")]
-
-
-@pytest.fixture
-def _english():
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.django_db  # messages in English: tests/planning/conftest.py
 
 
 @pytest.fixture
