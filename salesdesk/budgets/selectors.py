@@ -31,19 +31,12 @@ from salesdesk.core.errors import BusinessRuleViolation
 from salesdesk.customers import selectors as customers
 from salesdesk.metrics.registry import By, Scope
 from salesdesk.org import selectors as org
-from salesdesk.org.models import Company, OrgUnit, User
+from salesdesk.org.models import OrgUnit, User
+from salesdesk.org.selectors import company_of  # noqa: F401  (the one definition; callers use selectors.company_of)
 from salesdesk.planning import selectors as planning
 
 MONEY_FIELD = DecimalField(max_digits=18, decimal_places=2)
 ZERO = Value(Decimal("0.00"), output_field=MONEY_FIELD)
-
-
-def company_of(user: User) -> Company:
-    """The company a user works for: new records belong to it."""
-    employee = getattr(user, "employee", None)
-    if employee is None:
-        raise BusinessRuleViolation(_("Only employees of a company can add records."))
-    return employee.company
 
 
 def fiscal_start_month() -> int:

@@ -6,9 +6,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
-from django.utils.translation import gettext as _
 
-from salesdesk.core.errors import BusinessRuleViolation
 from salesdesk.customers import selectors as customers
 from salesdesk.customers.models import Customer
 from salesdesk.orders import rules
@@ -32,18 +30,12 @@ from salesdesk.orders.models import (
     Shipment,
     ShipmentStatus,
 )
-from salesdesk.org.models import Company, User
+from salesdesk.org.models import User
+from salesdesk.org.selectors import company_of  # noqa: F401  (the one definition; callers use selectors.company_of)
 from salesdesk.pipeline import selectors as pipeline
 from salesdesk.products.models import PriceList, PriceListItem, Product
 
 ZERO = Decimal(0)
-
-
-def company_of(user: User) -> Company:
-    employee = getattr(user, "employee", None)
-    if employee is None:
-        raise BusinessRuleViolation(_("Only employees of a company can add records."))
-    return employee.company
 
 
 # Price policy

@@ -3,10 +3,9 @@
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
-from django.utils.translation import gettext as _
 
-from salesdesk.core.errors import BusinessRuleViolation
-from salesdesk.org.models import Company, User
+from salesdesk.org.models import User
+from salesdesk.org.selectors import company_of  # noqa: F401  (the one definition; callers use selectors.company_of)
 from salesdesk.products.models import Product
 
 
@@ -30,11 +29,3 @@ def product_list(user: User, filters: ProductFilters = ProductFilters()) -> Quer
 
 def product_detail_queryset(user: User) -> QuerySet[Product]:
     return Product.objects.visible_to(user).select_related("updated_by")
-
-
-def company_of(user: User) -> Company:
-    """The company a user works for: new records belong to it."""
-    employee = getattr(user, "employee", None)
-    if employee is None:
-        raise BusinessRuleViolation(_("Only employees of a company can add records."))
-    return employee.company
