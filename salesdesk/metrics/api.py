@@ -20,6 +20,9 @@ class MetricQueryIn(InputSchema):
     period: str = Field(
         ..., pattern=PERIOD_PATTERN, description="period key: 2026, 2026Q3, 2026-07 or 2026-W31 (fiscal year)"
     )
+    series: str = Field(
+        "", max_length=100, description="one product series (line); only metrics with by_series take it"
+    )
 
 
 class MetricRowOut(Schema):
@@ -33,6 +36,7 @@ class MetricResultOut(Schema):
     period: str
     by: By
     unit: MetricUnit
+    series: str
     rows: list[MetricRowOut]
 
 
@@ -42,15 +46,25 @@ class MetricDefinitionOut(Schema):
     unit: MetricUnit
     description: str
     groupings: list[By]
+    by_series: bool
 
 
 @router.get("", response={200: MetricResultOut, **ERRORS})
 @permission("metrics.view")
 def compute_metric(request, query: Query[MetricQueryIn]):
     """One metric for every group in the period, within the caller's data scope."""
-    rows = selectors.compute(query.metric, by=query.by, period=query.period, user=request.user)
+    rows = selectors.compute(
+        query.metric, by=query.by, period=query.period, user=request.user, series=query.series
+    )
     metric = selectors.metric_named(query.metric)
-    return {"metric": metric.name, "period": query.period, "by": query.by, "unit": metric.unit, "rows": rows}
+    return {
+        "metric": metric.name,
+        "period": query.period,
+        "by": query.by,
+        "unit": metric.unit,
+        "series": query.series,
+        "rows": rows,
+    }
 
 
 @router.get("/definitions", response={200: list[MetricDefinitionOut], **ERRORS})
@@ -63,6 +77,7 @@ def list_definitions(request):
             "unit": metric.unit,
             "description": str(metric.description),
             "groupings": list(metric.groupings),
+            "by_series": metric.by_series,
         }
         for metric in selectors.definitions()
     ]

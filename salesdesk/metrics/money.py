@@ -86,8 +86,13 @@ def _invoices(scope: Scope) -> QuerySet:
     return _scoped(Invoice.objects.all(), scope, "company_id")
 
 
-def _visible_invoice_ids(scope: Scope) -> QuerySet:
-    return _invoices(scope).values("pk")
+def _of_visible_invoices(rows: QuerySet, scope: Scope) -> QuerySet:
+    """Rows (allocations, write-offs) of invoices the scope covers. A system run filters on the
+    joined invoice's company: "invoice in (the company's invoices)" costs PostgreSQL 1.7 s and
+    SQLite 4.6 s more over a year of 3,000,000 allocations for the same rows."""
+    if scope.user is None:
+        return rows if scope.company_id is None else rows.filter(invoice__company_id=scope.company_id)
+    return rows.filter(invoice__in=_invoices(scope).values("pk"))
 
 
 # Signed, invoiced, collected
@@ -106,10 +111,8 @@ def _invoiced_parts(scope: Scope, by: By) -> Parts:
 
 
 def _collected_parts(scope: Scope, by: By) -> Parts:
-    allocations = Allocation.objects.filter(
-        _in_period("applied_on", scope.period),
-        payment__kind="receipt",
-        invoice__in=_visible_invoice_ids(scope),
+    allocations = _of_visible_invoices(
+        Allocation.objects.filter(_in_period("applied_on", scope.period), payment__kind="receipt"), scope
     )
     return _by_owner(allocations, scope, by, "invoice__owner").annotate(amount=Sum("amount")).order_by()
 
@@ -198,8 +201,8 @@ def _dso_parts(scope: Scope, by: By) -> Parts:
 
 
 def _bad_debt_parts(scope: Scope, by: By) -> Parts:
-    written_off = WriteOffRequest.objects.filter(
-        _in_period("written_off_on", scope.period), status="approved", invoice__in=_visible_invoice_ids(scope)
+    written_off = _of_visible_invoices(
+        WriteOffRequest.objects.filter(_in_period("written_off_on", scope.period), status="approved"), scope
     )
     return _by_owner(written_off, scope, by, "invoice__owner").annotate(amount=Sum("amount")).order_by()
 
@@ -223,19 +226,30 @@ def _on_time_delivery_parts(scope: Scope, by: By) -> Parts:
     )
 
 
-def _gross_margin_parts(scope: Scope, by: By) -> Parts:
+def _order_lines(scope: Scope, by: By) -> QuerySet:
+    """Lines of the orders confirmed in the period and not cancelled (of one product series when
+    the scope names one), grouped by the order's owner, the customer or the line's product."""
     orders = _scoped(Order.objects.all(), scope, "company_id").filter(
         confirmed_at__date__gte=scope.period.start,
         confirmed_at__date__lte=scope.period.end,
         status__in=COMMITTED_STATUSES,
     )
-    lines = OrderLine.objects.filter(order__in=orders.values("pk"), unit_cost__isnull=False)
-    cost = ExpressionWrapper(F("quantity") * F("unit_cost"), output_field=EXACT)
+    lines = OrderLine.objects.filter(order__in=orders.values("pk"))
+    if scope.series:
+        lines = lines.filter(product__series=scope.series)
     if by == By.PRODUCT:
-        grouped = lines.values(key=F("product"))
-    else:
-        grouped = _by_owner(lines, scope, by, "order__owner")
-    return grouped.annotate(revenue=Sum("amount"), cost=Sum(cost)).order_by()
+        return lines.values(key=F("product"))
+    return _by_owner(lines, scope, by, "order__owner")
+
+
+def _gross_margin_parts(scope: Scope, by: By) -> Parts:
+    cost = ExpressionWrapper(F("quantity") * F("unit_cost"), output_field=EXACT)
+    lines = _order_lines(scope, by).filter(unit_cost__isnull=False)
+    return lines.annotate(revenue=Sum("amount"), cost=Sum(cost)).order_by()
+
+
+def _quantity_parts(scope: Scope, by: By) -> Parts:
+    return _order_lines(scope, by).annotate(quantity=Sum("quantity")).order_by()
 
 
 def _margin_finish(parts: Mapping[str, Any]) -> Decimal | None:
@@ -403,5 +417,22 @@ register(
         groupings=(*MONEY_GROUPINGS, By.PRODUCT),
         parts=_gross_margin_parts,
         finish=_margin_finish,
+        by_series=True,
+    )
+)
+register(
+    Metric(
+        name="quantity_sold",
+        label=_("Quantity sold"),
+        unit=MetricUnit.COUNT,
+        description=_(
+            "Sum of the line quantities of orders confirmed in the period (and not cancelled), for "
+            "the order's owner; by product per line's product. Asked for one product series (line), "
+            "only that series' lines count: quantities of different units are not added up then."
+        ),
+        groupings=(*MONEY_GROUPINGS, By.PRODUCT),
+        parts=_quantity_parts,
+        finish=lambda parts: rules.quantity(parts["quantity"]),
+        by_series=True,
     )
 )

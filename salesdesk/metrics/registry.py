@@ -68,11 +68,13 @@ class By(models.TextChoices):
 
 @dataclass(frozen=True)
 class Scope:
-    """What one computation covers: the period, whose view (None: the whole system) and company."""
+    """What one computation covers: the period, whose view (None: the whole system), company, and
+    for metrics over product lines (``Metric.by_series``) one product series ("" = all)."""
 
     period: Period
     user: Any = None
     company_id: int | None = None
+    series: str = ""
 
 
 Parts = Iterable[Mapping[str, Any]]  # each: {"key": …, <part>: …} and optionally "label"
@@ -87,6 +89,7 @@ class Metric:
     groupings: tuple[By, ...]
     parts: Callable[[Scope, By], Parts]
     finish: Callable[[Mapping[str, Any]], Decimal | int | None]
+    by_series: bool = False  # parts honour Scope.series (figures over order or deal lines)
 
 
 _REGISTRY: dict[str, Metric] = {}

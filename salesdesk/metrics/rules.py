@@ -35,6 +35,14 @@ def credited_count(weighted_count) -> int | Decimal:
     return count.quantize(COUNT_PLACES, rounding=ROUND_HALF_UP)
 
 
+def quantity(summed) -> int | Decimal:
+    """A sum of line quantities: whole numbers as ints, otherwise two places (as stored)."""
+    value = _decimal(summed)
+    if value == value.to_integral_value():
+        return int(value)
+    return value.quantize(COUNT_PLACES, rounding=ROUND_HALF_UP)
+
+
 def percent(part, whole) -> Decimal | None:
     """part / whole in percent, two places; None when there is nothing to divide by."""
     whole = _decimal(whole)

@@ -2,7 +2,7 @@
 
 ``compute()`` costs a constant number of queries whatever the number of rows or groups: the
 metric's one aggregate, plus one query for the group labels (stage conversion: the stages, then
-its aggregate).
+its aggregate); ``values()`` the aggregate alone.
 """
 
 from collections import defaultdict
@@ -69,25 +69,16 @@ def period_for(key: str) -> periods.Period:
         ) from None
 
 
-def compute(metric: str, *, by: str, period: str, user=None, company=None) -> list[MetricRow]:
+def compute(
+    metric: str, *, by: str, period: str, user=None, company=None, series: str = ""
+) -> list[MetricRow]:
     """``metric`` for every group of ``by`` in ``period``.
 
     ``user=None`` is an unscoped system run (the CLI's default, commission, targets); otherwise
     only records ``visible_to(user)`` count, and person rows only for people in the user's scope.
     ``company`` (a Company or its id) limits the run to one company; a user's run defaults to the
-    user's own company."""
-    definition = metric_named(metric)
-    if by not in definition.groupings:
-        raise InvalidMetricQuery(
-            "by",
-            _("%(metric)s cannot be grouped by %(by)s; choose one of: %(choices)s.")
-            % {"metric": metric, "by": by, "choices": ", ".join(definition.groupings)},
-        )
-    by = By(by)
-    scope = Scope(period=period_for(period), user=user, company_id=_company_id(company, user))
-    groups = list(definition.parts(scope, by))
-    if by == By.UNIT:
-        groups = _roll_up(groups)
+    user's own company. ``series`` limits a metric over product lines to one product series."""
+    definition, by, groups = _groups(metric, by, period, user, company, series)
     labels = _labels(by, [g["key"] for g in groups if "label" not in g and g["key"] is not None])
     rows = [
         MetricRow(
@@ -98,6 +89,35 @@ def compute(metric: str, *, by: str, period: str, user=None, company=None) -> li
         for group in groups
     ]
     return _ordered(rows, by, labels)
+
+
+def values(
+    metric: str, *, by: str, period: str, user=None, company=None, series: str = ""
+) -> dict[Any, Decimal | int | None]:
+    """``compute()``'s values by group key, without labels or order: for callers that put the
+    figures on rows of their own (attainment joins them onto targets). One query."""
+    definition, _by, groups = _groups(metric, by, period, user, company, series)
+    return {group["key"]: definition.finish(group) for group in groups}
+
+
+def _groups(metric: str, by: str, period: str, user, company, series: str):
+    definition = metric_named(metric)
+    if series and not definition.by_series:
+        raise InvalidMetricQuery(
+            "series", _("%(metric)s is not counted per product series.") % {"metric": metric}
+        )
+    if by not in definition.groupings:
+        raise InvalidMetricQuery(
+            "by",
+            _("%(metric)s cannot be grouped by %(by)s; choose one of: %(choices)s.")
+            % {"metric": metric, "by": by, "choices": ", ".join(definition.groupings)},
+        )
+    by = By(by)
+    scope = Scope(period=period_for(period), user=user, company_id=_company_id(company, user), series=series)
+    groups = list(definition.parts(scope, by))
+    if by == By.UNIT:
+        groups = _roll_up(groups)
+    return definition, by, groups
 
 
 def _company_id(company, user) -> int | None:

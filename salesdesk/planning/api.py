@@ -33,6 +33,7 @@ AMOUNT = {"ge": 0, "max_digits": 18, "decimal_places": 2}
 VERSION = Field(..., ge=1, le=MAX_ID, description="the version you loaded; a newer one answers 409")
 PERIOD = Field(..., min_length=4, max_length=10, description="2026, 2026Q3 or 2026-07")
 METRIC = Field(..., min_length=1, max_length=40, description="a target metric, e.g. signed_amount")
+SERIES = Field("", max_length=100, description="product series (line): required for quantity_sold")
 
 
 class PlanOut(Schema):
@@ -84,6 +85,7 @@ class OwnerIn(InputSchema):
 
 class TargetIn(OwnerIn, LevelsIn):
     metric: str = METRIC
+    product_series: str = SERIES
     period: str = PERIOD
     version: int | None = Field(None, ge=1, le=MAX_ID, description="required when the target exists")
 
@@ -92,6 +94,7 @@ class TargetOut(Schema):
     id: int
     plan_id: int
     metric: str
+    product_series: str
     owner_unit_id: int | None
     owner_user_id: int | None
     owner: str
@@ -110,6 +113,7 @@ class TargetOut(Schema):
 
 class TargetFilterIn(InputSchema):
     metric: str = Field("", max_length=40)
+    product_series: str = Field("", max_length=100)
     period: str = Field("", max_length=10)
 
 
@@ -127,6 +131,7 @@ class SplitIn(InputSchema):
 
 class ProposalIn(OwnerIn):
     metric: str = METRIC
+    product_series: str = SERIES
     period: str = PERIOD
     amount: Decimal = Field(..., **AMOUNT)
     note: str = Field("", max_length=500)
@@ -136,6 +141,7 @@ class ProposalIn(OwnerIn):
 class ProposalOut(Schema):
     id: int
     metric: str
+    product_series: str
     owner_unit_id: int | None
     owner_user_id: int | None
     period_key: str
@@ -204,6 +210,7 @@ class AttainmentIn(InputSchema):
 class AttainmentOut(Schema):
     target_id: int
     metric: str
+    product_series: str
     owner_kind: str
     owner_id: int
     owner: str
@@ -358,6 +365,8 @@ def list_targets(request, filters: Query[TargetFilterIn], paging: Query[PagePara
     targets = selectors.targets(request.user, _plan(request, plan_id))
     if filters.metric:
         targets = targets.filter(metric=filters.metric)
+    if filters.product_series:
+        targets = targets.filter(product_series=filters.product_series)
     if filters.period:
         targets = targets.filter(period_key=filters.period)
     return page_of(targets, paging)
@@ -374,6 +383,7 @@ def set_target(request, payload: TargetIn, plan_id: int = ID):
         period_key=payload.period,
         levels=payload.levels(),
         expected_version=payload.version,
+        product_series=payload.product_series,
     )
 
 
@@ -426,6 +436,7 @@ def propose(request, payload: ProposalIn, plan_id: int = ID):
         amount=payload.amount,
         note=payload.note,
         expected_version=payload.version,
+        product_series=payload.product_series,
     )
 
 
@@ -520,7 +531,8 @@ def attainment(request, filters: Query[AttainmentIn]):
     return [
         {
             **{
-                name: getattr(row, name) for name in ("target_id", "metric", "owner_kind", "owner_id", "pace")
+                name: getattr(row, name)
+                for name in ("target_id", "metric", "product_series", "owner_kind", "owner_id", "pace")
             },
             **{name: getattr(row, name) for name in ("actual", "projection", "gap", "drill_unit_id")},
             "owner": row.owner_label,

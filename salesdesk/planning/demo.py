@@ -14,6 +14,7 @@ from salesdesk.org.models import Company, Employee, OrgUnit, Role
 from salesdesk.planning import rules, selectors, services
 from salesdesk.planning.models import SplitMethod, Target
 from salesdesk.planning.services import Owner, SplitInto
+from salesdesk.products.selectors import series_names
 
 # 制造业: the Spring Festival empties February, year-end budgets fill December.
 SEASON = ["0.8", "0.5", "1.0", "1.0", "1.0", "1.0", "0.9", "0.9", "1.0", "1.1", "1.2", "1.6"]
@@ -49,15 +50,12 @@ def build(company: Company, today: date, rng) -> None:
         acting_user=director, company=company, fiscal_year=year, name=f"{year} 年度销售计划"
     )
     elapsed, _ended = selectors.period_progress(metrics.period_for(str(year)), today)
-    for name, step in METRICS.items():
-        actual = next(
-            (
-                r.value
-                for r in metrics.compute(name, by="unit", period=str(year), company=company)
-                if r.key == root.pk
-            ),
-            0,
-        )
+    # Amounts and counts for the whole company, and units sold of every product line.
+    measures = [(name, "", step) for name, step in METRICS.items()]
+    measures += [("quantity_sold", series, Decimal(1)) for series in series_names(company.pk)]
+    for name, series, step in measures:
+        actuals = metrics.values(name, by="unit", period=str(year), company=company, series=series)
+        actual = actuals.get(root.pk)
         # A year goal a little above the current run rate: some teams ahead, some behind.
         goal = _round(
             Decimal(actual or 0) / max(elapsed, Decimal("0.1")) * Decimal(str(rng.uniform(1.02, 1.12))), step
@@ -70,6 +68,7 @@ def build(company: Company, today: date, rng) -> None:
             owner=Owner(unit=root),
             period_key=str(year),
             levels=levels,
+            product_series=series,
         )
         _split_down(director, top, season)
     services.activate_plan(acting_user=director, plan=plan, expected_version=plan.version)

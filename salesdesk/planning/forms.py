@@ -107,15 +107,21 @@ class TargetForm(LevelsForm):
 
     owner = OwnerKeyField(label=_("Unit or employee"))
     metric = forms.ChoiceField(label=_("Metric"))
+    product_series = forms.ChoiceField(
+        label=_("Product series"),
+        required=False,
+        help_text=_("Quantity sold counts one product series; other figures leave it empty."),
+    )
     period = forms.CharField(label=_("Period"), max_length=10, help_text=_("2026, 2026Q3 or 2026-07"))
 
-    field_order = ["owner", "metric", "period", "floor", "goal", "stretch"]
+    field_order = ["owner", "metric", "product_series", "period", "floor", "goal", "stretch"]
 
-    def __init__(self, *args, owners=(), metric_choices=(), **kwargs):
+    def __init__(self, *args, owners=(), metric_choices=(), series_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].widget = forms.Select(choices=list(owners))
         self.fields["owner"].choices = list(owners)
         self.fields["metric"].choices = list(metric_choices)
+        self.fields["product_series"].choices = [("", _("All products")), *((s, s) for s in series_choices)]
 
 
 # --- the grid ----------------------------------------------------------------------------------

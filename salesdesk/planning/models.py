@@ -121,6 +121,8 @@ class Target(VersionedModel):
         SalesPlan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="targets"
     )
     metric = models.CharField(_("metric"), max_length=40)
+    # A product line for metrics counted per line (quantity sold); "" = all products.
+    product_series = models.CharField(_("product series"), max_length=100, blank=True, default="")
     owner_unit = models.ForeignKey(
         OrgUnit, verbose_name=_("org unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -169,19 +171,20 @@ class Target(VersionedModel):
                 name="target_levels_ordered",
             ),
             models.UniqueConstraint(
-                fields=["plan", "metric", "owner_unit", "period_key"],
+                fields=["plan", "metric", "product_series", "owner_unit", "period_key"],
                 condition=Q(owner_unit__isnull=False),
                 name="target_unit_unique",
             ),
             models.UniqueConstraint(
-                fields=["plan", "metric", "owner_user", "period_key"],
+                fields=["plan", "metric", "product_series", "owner_user", "period_key"],
                 condition=Q(owner_user__isnull=False),
                 name="target_user_unique",
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.metric} · {self.owner_unit or self.owner_user} · {self.period_key}"
+        measure = f"{self.metric}/{self.product_series}" if self.product_series else self.metric
+        return f"{measure} · {self.owner_unit or self.owner_user} · {self.period_key}"
 
 
 class Proposal(VersionedModel):
@@ -196,6 +199,8 @@ class Proposal(VersionedModel):
         SalesPlan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="proposals"
     )
     metric = models.CharField(_("metric"), max_length=40)
+    # A product line for metrics counted per line (quantity sold); "" = all products.
+    product_series = models.CharField(_("product series"), max_length=100, blank=True, default="")
     owner_unit = models.ForeignKey(
         OrgUnit, verbose_name=_("org unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -239,12 +244,12 @@ class Proposal(VersionedModel):
             ),
             models.CheckConstraint(condition=Q(amount__gte=0), name="proposal_amount_not_negative"),
             models.UniqueConstraint(
-                fields=["plan", "metric", "owner_unit", "period_key"],
+                fields=["plan", "metric", "product_series", "owner_unit", "period_key"],
                 condition=Q(owner_unit__isnull=False),
                 name="proposal_unit_unique",
             ),
             models.UniqueConstraint(
-                fields=["plan", "metric", "owner_user", "period_key"],
+                fields=["plan", "metric", "product_series", "owner_user", "period_key"],
                 condition=Q(owner_user__isnull=False),
                 name="proposal_user_unique",
             ),

@@ -5,7 +5,7 @@ Sources: the sales manager's job description ("decompose the total target to reg
 salespeople"), DESIGN.md (largest-remainder splits, Chinese working days).
 """
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
@@ -21,6 +21,9 @@ class TargetMetric:
     name: str
     unit: Decimal  # the smallest part a split may produce: a cent, or one (customers, deals)
     additive: bool  # amounts and counts split; a rate (gross margin %) applies to every part as is
+    # Per product series (line): "required" for quantities — units of different products (台, 套,
+    # 吨) do not add up; "optional" for figures over order lines; "none" for the rest.
+    series: str = "none"
 
 
 TARGET_METRICS: dict[str, TargetMetric] = {
@@ -33,7 +36,8 @@ TARGET_METRICS: dict[str, TargetMetric] = {
         TargetMetric("new_customers", ONE, True),
         TargetMetric("won_count", ONE, True),
         TargetMetric("visits_done", ONE, True),
-        TargetMetric("gross_margin", CENT, False),
+        TargetMetric("gross_margin", CENT, False, series="optional"),
+        TargetMetric("quantity_sold", ONE, True, series="required"),
     )
 }
 
@@ -60,6 +64,21 @@ def check_levels(levels: Levels, metric: TargetMetric) -> None:
     for value in (levels.floor, levels.goal, levels.stretch):
         if value % metric.unit:
             raise SplitError(_("This metric counts whole numbers; levels cannot have decimals."))
+
+
+def check_series(metric: TargetMetric, series: str, known: Collection[str]) -> str:
+    """The product series a target of ``metric`` counts ("" = all products), checked against the
+    company's series ``known``."""
+    series = (series or "").strip()
+    if not series:
+        if metric.series == "required":
+            raise SplitError(_("This metric counts one product series; choose the series."))
+        return ""
+    if metric.series == "none":
+        raise SplitError(_("This metric is not set per product series; leave the series empty."))
+    if series not in known:
+        raise SplitError(_("No product of this company is in the series %(series)s.") % {"series": series})
+    return series
 
 
 def split_levels(levels: Levels, weights: Sequence[Decimal | int], metric: TargetMetric) -> list[Levels]:

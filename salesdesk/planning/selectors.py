@@ -51,7 +51,12 @@ def targets(user, plan: SalesPlan) -> QuerySet[Target]:
         .filter(plan=plan)
         .select_related("owner_unit", "owner_user__employee", "parent")
         .order_by(
-            "metric", "owner_unit__path", "owner_user__employee__employee_no", "period_start", "period_end"
+            "metric",
+            "product_series",
+            "owner_unit__path",
+            "owner_user__employee__employee_no",
+            "period_start",
+            "period_end",
         )
     )
 
@@ -75,6 +80,12 @@ def targets_to_propose(user, plan: SalesPlan) -> QuerySet[Target]:
 
 def metric_choices() -> list[tuple[str, str]]:
     return [(name, str(metrics.metric_named(name).label)) for name in rules.TARGET_METRICS]
+
+
+def measure_label(metric: str, product_series: str = "") -> str:
+    """What a target counts, as people read it: "Quantity sold · 离心泵" or "Signed amount"."""
+    label = str(metrics.metric_named(metric).label)
+    return f"{label} · {product_series}" if product_series else label
 
 
 def active_plan_for(company_id: int | None, period_key: str) -> SalesPlan:
@@ -154,6 +165,7 @@ def levels_in_force(target_ids: Iterable[int], as_of: date) -> dict[int, Levels]
 class Attainment:
     target_id: int
     metric: str
+    product_series: str
     metric_label: str
     owner_kind: str  # "unit" or "employee"
     owner_id: int
@@ -231,23 +243,31 @@ def attainment(
             owner_label=Coalesce("owner_unit__name", "owner_user__full_name", "owner_user__username"),
             sort_key=Coalesce("owner_unit__path", "owner_user__employee__employee_no"),
         )
-        .order_by("metric", "sort_key")
-        .values("pk", "metric", "owner_id", "owner_label", "owner_user_id", "floor", "goal", "stretch")
+        .order_by("metric", "product_series", "sort_key")
+        .values(
+            "pk",
+            "metric",
+            "product_series",
+            "owner_id",
+            "owner_label",
+            "owner_user_id",
+            "floor",
+            "goal",
+            "stretch",
+        )
     )
     if not targets:
         return []
     adjusted = _adjusted_after(rows, as_of)
     in_force = levels_in_force(adjusted, as_of) if adjusted else {}
+    measures = {(t["metric"], t["product_series"]) for t in targets}
     actuals = {
-        name: {
-            row.key: row.value
-            for row in metrics.compute(name, by=by, period=period.key, company=plan.company_id)
-        }
-        for name in {t["metric"] for t in targets}
+        (name, series): metrics.values(name, by=by, period=period.key, company=plan.company_id, series=series)
+        for name, series in measures
     }
     drillable = _drillable_units([t["owner_id"] for t in targets]) if by == "unit" else set()
     elapsed, ended = period_progress(period, as_of)
-    labels = dict(metric_choices())
+    labels = {measure: measure_label(*measure) for measure in measures}
     # Translated once per call, not once per row (gettext costs ~15 µs; a year of monthly targets
     # for 1,000 reps is 36,000 rows).
     pace_labels = {status: str(label) for status, label in rules.PACE_LABELS.items()}
@@ -255,13 +275,15 @@ def attainment(
     for t in targets:
         definition = rules.TARGET_METRICS[t["metric"]]
         levels = in_force.get(t["pk"], Levels(t["floor"], t["goal"], t["stretch"]))
-        actual = Decimal(actuals[t["metric"]].get(t["owner_id"]) or 0)
+        measure = (t["metric"], t["product_series"])
+        actual = Decimal(actuals[measure].get(t["owner_id"]) or 0)
         status = rules.pace(actual, levels.goal, elapsed, ended=ended)
         result.append(
             Attainment(
                 target_id=t["pk"],
                 metric=t["metric"],
-                metric_label=labels.get(t["metric"], t["metric"]),
+                product_series=t["product_series"],
+                metric_label=labels[measure],
                 owner_kind=by,
                 owner_id=t["owner_id"],
                 owner_label=t["owner_label"] or "",
@@ -416,12 +438,16 @@ def grid(user, node: Target) -> Grid:
     found = {
         (t.owner_unit_id, t.owner_user_id, t.period_key): t
         for t in Target.objects.visible_to(user).filter(
-            owner_q, plan=node.plan, metric=node.metric, period_key__in=keys
+            owner_q,
+            plan=node.plan,
+            metric=node.metric,
+            product_series=node.product_series,
+            period_key__in=keys,
         )
     }
     proposals = list(
         Proposal.objects.visible_to(user)
-        .filter(plan=node.plan, metric=node.metric, period_key=period.key)
+        .filter(plan=node.plan, metric=node.metric, product_series=node.product_series, period_key=period.key)
         .annotate(path=Coalesce("owner_unit__path", "owner_user__employee__unit__path"))
         .select_related("owner_user", "owner_unit")
     )
@@ -491,7 +517,13 @@ def proposals(user, plan: SalesPlan) -> QuerySet[Proposal]:
         Proposal.objects.visible_to(user)
         .filter(plan=plan)
         .select_related("owner_unit", "owner_user", "proposed_by", "decided_by")
-        .order_by("metric", "period_key", F("owner_unit__path").asc(nulls_last=True), "owner_user__username")
+        .order_by(
+            "metric",
+            "product_series",
+            "period_key",
+            F("owner_unit__path").asc(nulls_last=True),
+            "owner_user__username",
+        )
     )
 
 

@@ -29,3 +29,10 @@ def product_list(user: User, filters: ProductFilters = ProductFilters()) -> Quer
 
 def product_detail_queryset(user: User) -> QuerySet[Product]:
     return Product.objects.visible_to(user).select_related("updated_by")
+
+
+def series_names(company_id: int) -> list[str]:
+    """The product series (lines) of a company's catalogue, in name order: what per-line targets
+    and figures may name."""
+    rows = Product.objects.filter(company_id=company_id).exclude(series="").values_list("series", flat=True)
+    return sorted(set(rows.distinct().order_by()))

@@ -55,10 +55,10 @@ def customer(company, owner, *, name: str | None = None) -> Customer:
     return Customer.objects.create(company=company, owner=owner, name=name or f"Customer {next(_serial)}")
 
 
-def product(company, *, name: str | None = None) -> Product:
+def product(company, *, name: str | None = None, series: str = "") -> Product:
     n = next(_serial)
     return Product.objects.create(
-        company=company, code=f"P{n}", name=name or f"Product {n}", list_price=Decimal("100")
+        company=company, code=f"P{n}", name=name or f"Product {n}", series=series, list_price=Decimal("100")
     )
 
 

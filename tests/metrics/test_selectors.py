@@ -175,6 +175,15 @@ def test_bad_queries_name_the_bad_field(db, kwargs, field):
     assert error.value.field == field and error.value.status == 422
 
 
+@pytest.mark.parametrize(("metric", "by"), COMBINATIONS)
+def test_values_are_computes_figures_in_one_query_without_labels(org, sales, metric, by):
+    manager = org.manager.__class__.objects.get(pk=org.manager.pk)
+    figures = _as_dict(selectors.compute(metric, by=by, period="2026", user=manager))  # loads the profile
+    with CaptureQueriesContext(connection) as context:
+        assert selectors.values(metric, by=by, period="2026", user=manager) == figures
+    assert len(context.captured_queries) == (2 if metric == "stage_conversion" else 1)  # stages, aggregate
+
+
 def _queries(metric, by, user) -> int:
     with CaptureQueriesContext(connection) as context:
         selectors.compute(metric, by=by, period="2026", user=user)

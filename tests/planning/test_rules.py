@@ -121,3 +121,30 @@ def test_projection_runs_the_current_rate_to_the_period_end():
 def test_elapsed_share_counts_working_days():
     assert rules.elapsed_fraction(11, 22) == Decimal("0.5")
     assert rules.elapsed_fraction(30, 22) == Decimal(1)
+
+
+def test_targets_per_product_series_are_only_on_figures_the_metric_layer_counts_per_series():
+    from salesdesk.metrics import selectors as metrics
+
+    per_series = {name for name, m in rules.TARGET_METRICS.items() if m.series != "none"}
+    assert per_series == {"gross_margin", "quantity_sold"}
+    assert all(metrics.metric_named(name).by_series for name in per_series)
+
+
+@pytest.mark.parametrize(
+    "metric, series, answer",
+    [
+        ("quantity_sold", " 机床 ", "机床"),
+        ("quantity_sold", "", SplitError),  # quantities of different lines do not add up
+        ("quantity_sold", "飞机", SplitError),  # not a series of the company
+        ("gross_margin", "", ""),
+        ("signed_amount", "机床", SplitError),
+    ],
+)
+def test_which_series_a_target_may_name(metric, series, answer):
+    check = lambda: rules.check_series(rules.TARGET_METRICS[metric], series, {"机床", "机器人"})  # noqa: E731
+    if answer is SplitError:
+        with pytest.raises(SplitError):
+            check()
+    else:
+        assert check() == answer

@@ -250,12 +250,15 @@ def test_a_top_target_is_added_from_the_plan_page(org, plan):
 def test_the_export_holds_the_columns_the_target_import_reads(org, plan, tree):
     response = _client(org.supervisor).get(reverse("planning:plan_export", args=[plan.pk]) + "?format=csv")
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
-    assert rows[0] == ["metric", "unit_code", "employee_no", "period", "floor", "goal", "stretch"]
+    assert rows[0] == [
+        *("metric", "product_series", "unit_code", "employee_no", "period"),
+        *("floor", "goal", "stretch"),
+    ]
     # The supervisor's scope: their team and its reps, not East or the company.
-    owners = sorted((r[1] or r[2]) for r in rows[1:])
+    owners = sorted((r[2] or r[3]) for r in rows[1:])
     employee_nos = sorted([org.employees.rep.employee_no, org.employees.teammate.employee_no])
     assert owners == sorted(["E1", *employee_nos])
-    assert ["won_amount", "E1", "", "2026", "240000.00", "300000.00", "360000.00"] in rows
+    assert ["won_amount", "", "E1", "", "2026", "240000.00", "300000.00", "360000.00"] in rows
     xlsx = _client(org.director).get(reverse("planning:plan_export", args=[plan.pk]) + "?format=xlsx")
     assert xlsx.status_code == 200 and xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
 

@@ -1,7 +1,8 @@
-"""Targets of a plan in planning, as the planning grid exports them: one row per metric, owner
-(an org unit code or an employee number) and period, with the three levels; the period names
-the fiscal year, whose latest version in planning takes the rows. A row matching an
-existing target changes it (the same file imported twice changes nothing the second time)."""
+"""Targets of a plan in planning, as the planning grid exports them: one row per metric (and
+product series, for quantities), owner (an org unit code or an employee number) and period,
+with the three levels; the period names the fiscal year, whose latest version in planning takes
+the rows. A row matching an existing target changes it (the same file imported twice changes
+nothing the second time)."""
 
 from decimal import Decimal
 
@@ -18,6 +19,7 @@ from salesdesk.planning import rules as planning_rules
 from salesdesk.planning import selectors as planning
 from salesdesk.planning import services as planning_services
 from salesdesk.planning.models import PlanStatus, SalesPlan, Target
+from salesdesk.products.selectors import series_names
 
 NOT_A_PERIOD = gettext_noop("not a period: use a year (2026), quarter (2026Q3) or month (2026-07)")
 NO_PLAN = gettext_noop("no plan in planning for this fiscal year: create one, or adjust the active plan")
@@ -33,6 +35,7 @@ class TargetKind(Kind):
     model = Target
     fields = (
         Field("metric", _("metric"), rules.text(max_length=40, required=True), required=True),
+        Field("product_series", _("product series"), rules.text(max_length=100)),
         Field("unit_code", _("org unit code"), rules.text(max_length=30)),
         Field("employee_no", _("employee"), rules.text(max_length=150)),
         Field("period", _("period"), rules.text(max_length=10, required=True), required=True),
@@ -44,7 +47,7 @@ class TargetKind(Kind):
     key_field = "period"  # a repeated row is reported at its period
 
     def key(self, values: dict) -> str | None:
-        names = ("metric", "unit_code", "employee_no", "period")
+        names = ("metric", "product_series", "unit_code", "employee_no", "period")
         return "|".join(str(values.get(name) or "").lower() for name in names)
 
     def prepare(self, ctx: Context, rows: list[Row]) -> None:
@@ -57,8 +60,9 @@ class TargetKind(Kind):
         self.units = {u.code.lower(): u for u in OrgUnit.objects.filter(company=ctx.company)}
         self.people = People(ctx)
         self.reach = planning.settable_owners(ctx.acting_user)
+        self.series = set(series_names(ctx.company.pk))
         self.existing = {
-            (t.plan_id, t.metric, t.owner_unit_id, t.owner_user_id, t.period_key): t
+            (t.plan_id, t.metric, t.product_series, t.owner_unit_id, t.owner_user_id, t.period_key): t
             for t in Target.objects.filter(plan__in=self.plans.values())
         }
 
@@ -73,6 +77,10 @@ class TargetKind(Kind):
         metric = planning_rules.TARGET_METRICS.get(values["metric"])
         if metric is None:
             raise RowError("metric", NOT_A_METRIC, choices=", ".join(planning_rules.TARGET_METRICS))
+        try:
+            series = planning_rules.check_series(metric, values.get("product_series") or "", self.series)
+        except planning_rules.SplitError as exc:
+            raise RowError("product_series", "%(error)s", error=str(exc)) from None
         owner = self._owner(values)
         try:
             period = planning_services.period_for(values["period"], plan)
@@ -91,6 +99,7 @@ class TargetKind(Kind):
         key = (
             plan.pk,
             metric.name,
+            series,
             owner.unit.pk if owner.unit else None,
             owner.user.pk if owner.user else None,
         )
@@ -100,6 +109,7 @@ class TargetKind(Kind):
             target = Target(
                 plan=plan,
                 metric=metric.name,
+                product_series=series,
                 period_key=period.key,
                 period_start=period.start,
                 period_end=period.end,

@@ -17,6 +17,7 @@ from salesdesk.planning.models import (
     Target,
 )
 from salesdesk.planning.rules import Levels, SplitError, TargetMetric
+from salesdesk.products.selectors import series_names
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,13 @@ def target_metric(name: str) -> TargetMetric:
             details={"fields": {"metric": _("Not a target metric.")}},
         )
     return metric
+
+
+def check_series(definition: TargetMetric, series: str, plan: SalesPlan) -> str:
+    try:
+        return rules.check_series(definition, series, series_names(plan.company_id))
+    except SplitError as error:
+        raise BusinessRuleViolation(str(error), details={"fields": {"product_series": str(error)}}) from None
 
 
 def period_for(key: str, plan: SalesPlan) -> periods.Period:

@@ -22,6 +22,7 @@ from salesdesk.planning.models import (
 )
 from salesdesk.planning.rules import SplitError
 from salesdesk.planning.services.common import shift_key, target_metric
+from salesdesk.products.selectors import series_names
 
 # --- plans -------------------------------------------------------------------------------------
 
@@ -81,6 +82,7 @@ def _copy_targets(source: SalesPlan, plan: SalesPlan) -> None:
                 Target(
                     plan=plan,
                     metric=row["metric"],
+                    product_series=row["product_series"],
                     owner_unit_id=row["owner_unit_id"],
                     owner_user_id=row["owner_user_id"],
                     period_key=period.key,
@@ -110,33 +112,33 @@ def _targets_from_actuals(plan: SalesPlan, growth_percent: Decimal, metric_names
     growth = Decimal(1) + Decimal(growth_percent) / 100
     for name in metric_names:
         metric = target_metric(name)
-        actual = next(
-            (
-                row.value
-                for row in metrics.compute(name, by="unit", period=last_year, company=plan.company_id)
-                if row.key == root.pk
-            ),
-            None,
-        ) or Decimal(0)
-        goal = (
-            (Decimal(actual) * growth).quantize(metric.unit)
-            if metric.additive
-            else Decimal(actual).quantize(metric.unit)
-        )
-        floor = min(goal, Decimal(actual).quantize(metric.unit))
-        stretch = (goal * Decimal("1.2")).quantize(metric.unit) if metric.additive else goal
-        Target.objects.create(
-            plan=plan,
-            metric=name,
-            owner_unit=root,
-            period_key=year.key,
-            period_start=year.start,
-            period_end=year.end,
-            floor=floor,
-            goal=goal,
-            stretch=stretch,
-            updated_by=plan.created_by,
-        )
+        # A per-line figure starts one company target for each series sold last year.
+        for series in series_names(plan.company_id) if metric.series == "required" else [""]:
+            actual = metrics.values(
+                name, by="unit", period=last_year, company=plan.company_id, series=series
+            ).get(root.pk) or Decimal(0)
+            if series and not actual:
+                continue
+            goal = (
+                (Decimal(actual) * growth).quantize(metric.unit)
+                if metric.additive
+                else Decimal(actual).quantize(metric.unit)
+            )
+            floor = min(goal, Decimal(actual).quantize(metric.unit))
+            stretch = (goal * Decimal("1.2")).quantize(metric.unit) if metric.additive else goal
+            Target.objects.create(
+                plan=plan,
+                metric=name,
+                product_series=series,
+                owner_unit=root,
+                period_key=year.key,
+                period_start=year.start,
+                period_end=year.end,
+                floor=floor,
+                goal=goal,
+                stretch=stretch,
+                updated_by=plan.created_by,
+            )
 
 
 @transaction.atomic

@@ -15,7 +15,14 @@ from salesdesk.planning.models import (
     Target,
 )
 from salesdesk.planning.rules import Levels
-from salesdesk.planning.services.common import Owner, levels_of, period_for, require_planning, target_metric
+from salesdesk.planning.services.common import (
+    Owner,
+    check_series,
+    levels_of,
+    period_for,
+    require_planning,
+    target_metric,
+)
 from salesdesk.planning.services.targets import set_target
 
 # --- bottom-up ---------------------------------------------------------------------------------
@@ -32,9 +39,11 @@ def propose(
     amount: Decimal,
     note: str = "",
     expected_version: int | None = None,
+    product_series: str = "",
 ) -> Proposal:
     """A rep's (or a leader's, for their unit) own number for a plan in planning."""
     definition = target_metric(metric)
+    series = check_series(definition, product_series, plan)
     period = period_for(period_key, plan)
     require_planning(plan)
     if amount < 0 or amount % definition.unit:
@@ -42,13 +51,10 @@ def propose(
             _("Propose a number of at least zero (whole numbers for counts)."),
             details={"fields": {"amount": _("Not a valid amount.")}},
         )
-    proposal = Proposal.objects.filter(
-        plan=plan, metric=metric, period_key=period.key, **owner.lookup()
-    ).first()
+    measure = {"plan": plan, "metric": metric, "product_series": series, "period_key": period.key}
+    proposal = Proposal.objects.filter(**measure, **owner.lookup()).first()
     if proposal is None:
-        proposal = Proposal(
-            plan=plan, metric=metric, period_key=period.key, updated_by=acting_user, **owner.lookup()
-        )
+        proposal = Proposal(**measure, updated_by=acting_user, **owner.lookup())
     access.require(acting_user, "planning.propose", proposal)
     if proposal.pk is not None:
         claim_version(proposal, expected_version=expected_version or 0, acting_user=acting_user)
@@ -77,7 +83,11 @@ def decide_proposal(
     if accept:
         owner = Owner(unit=proposal.owner_unit) if proposal.owner_unit_id else Owner(user=proposal.owner_user)
         target = Target.objects.filter(
-            plan=proposal.plan, metric=proposal.metric, period_key=proposal.period_key, **owner.lookup()
+            plan=proposal.plan,
+            metric=proposal.metric,
+            product_series=proposal.product_series,
+            period_key=proposal.period_key,
+            **owner.lookup(),
         ).first()
         amount = proposal.amount
         current = levels_of(target) if target else Levels(amount, amount, amount)
@@ -90,6 +100,7 @@ def decide_proposal(
             period_key=proposal.period_key,
             levels=levels,
             expected_version=target.version if target else None,
+            product_series=proposal.product_series,
         )
     proposal.status = Proposal.Status.ACCEPTED if accept else Proposal.Status.DECLINED
     proposal.decided_by = acting_user

@@ -28,6 +28,7 @@ from salesdesk.planning.rules import Levels, SplitError
 from salesdesk.planning.services.common import (
     Owner,
     check_levels,
+    check_series,
     levels_of,
     period_for,
     require_planning,
@@ -49,18 +50,24 @@ def set_target(
     period_key: str,
     levels: Levels,
     expected_version: int | None = None,
+    product_series: str = "",
 ) -> Target:
     """Create or change one number of a plan in planning. Changing an existing target names the
-    version it was read at (stale → 409)."""
+    version it was read at (stale → 409). ``product_series`` names the line a per-line metric
+    (quantity sold) counts."""
     definition = target_metric(metric)
+    series = check_series(definition, product_series, plan)
     period = period_for(period_key, plan)
     require_planning(plan)
     check_levels(levels, definition)
-    target = Target.objects.filter(plan=plan, metric=metric, period_key=period.key, **owner.lookup()).first()
+    target = Target.objects.filter(
+        plan=plan, metric=metric, product_series=series, period_key=period.key, **owner.lookup()
+    ).first()
     if target is None:
         target = Target(
             plan=plan,
             metric=metric,
+            product_series=series,
             period_key=period.key,
             period_start=period.start,
             period_end=period.end,
@@ -88,12 +95,15 @@ def set_target_goal(
     goal: Decimal,
     expected_version: int | None = None,
     like: Target | None = None,
+    product_series: str = "",
 ) -> Target:
     """Change only the goal (a grid cell): floor and stretch follow at the ratios the target had,
     or, for a new target, the ratios of ``like`` (the grid's node)."""
     definition = target_metric(metric)
     period = period_for(period_key, plan)
-    current = Target.objects.filter(plan=plan, metric=metric, period_key=period.key, **owner.lookup()).first()
+    current = Target.objects.filter(
+        plan=plan, metric=metric, product_series=product_series, period_key=period.key, **owner.lookup()
+    ).first()
     basis = current or like
     levels = rules.levels_for_goal(goal, levels_of(basis) if basis else None, definition)
     return set_target(
@@ -104,6 +114,7 @@ def set_target_goal(
         period_key=period_key,
         levels=levels,
         expected_version=expected_version,
+        product_series=product_series,
     )
 
 
@@ -249,22 +260,23 @@ def split_weights(
 
 def _last_year_weights(target: Target, parts: Sequence[Part], by_time: bool) -> list[Decimal]:
     """Each part's actual of the same period a year earlier (one metric query per period)."""
+
+    def last_year(by: str, period_key: str) -> dict:
+        return metrics.values(
+            target.metric,
+            by=by,
+            period=shift_key(period_key, -1),
+            company=target.plan.company_id,
+            series=target.product_series,
+        )
+
     if by_time:
-        values = []
         by = "unit" if target.owner_unit_id else "employee"
         key = target.owner_unit_id or target.owner_user_id
-        for part in parts:
-            rows = metrics.compute(
-                target.metric, by=by, period=shift_key(part.period.key, -1), company=target.plan.company_id
-            )
-            values.append(next((Decimal(r.value or 0) for r in rows if r.key == key), Decimal(0)))
+        values = [Decimal(last_year(by, part.period.key).get(key) or 0) for part in parts]
     else:
-        by = "unit" if parts[0].owner.unit is not None else "employee"
-        rows = metrics.compute(
-            target.metric, by=by, period=shift_key(target.period_key, -1), company=target.plan.company_id
-        )
-        actual = {r.key: Decimal(r.value or 0) for r in rows}
-        values = [actual.get((p.owner.unit or p.owner.user).pk, Decimal(0)) for p in parts]
+        actual = last_year("unit" if parts[0].owner.unit is not None else "employee", target.period_key)
+        values = [Decimal(actual.get((p.owner.unit or p.owner.user).pk) or 0) for p in parts]
     if not any(values):
         raise BusinessRuleViolation(
             _("There are no actuals last year to take shares from; choose another method.")
@@ -309,7 +321,9 @@ def split_target(
         raise violation(error) from None
     existing = {
         (t.owner_unit_id, t.owner_user_id, t.period_key): t
-        for t in Target.objects.filter(plan=target.plan, metric=target.metric).filter(_parts_q(parts))
+        for t in Target.objects.filter(
+            plan=target.plan, metric=target.metric, product_series=target.product_series
+        ).filter(_parts_q(parts))
     }
     children = []
     for part, levels in zip(parts, shares, strict=True):
@@ -322,6 +336,7 @@ def split_target(
             child = Target(
                 plan=target.plan,
                 metric=target.metric,
+                product_series=target.product_series,
                 period_key=part.period.key,
                 period_start=part.period.start,
                 period_end=part.period.end,

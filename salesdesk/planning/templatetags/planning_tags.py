@@ -4,6 +4,8 @@ from decimal import Decimal
 
 from django import template
 
+from salesdesk.planning import selectors
+
 register = template.Library()
 
 
@@ -37,12 +39,9 @@ def pace_colour(pace: str) -> str:
 
 
 @register.filter
-def lookup(mapping, key):
-    """``mapping[key]``, or the key itself (a metric's label by its name)."""
-    try:
-        return mapping.get(key, key)
-    except AttributeError:
-        return key
+def measure(target) -> str:
+    """What a target or proposal counts: its metric's label, and the product series if any."""
+    return selectors.measure_label(target.metric, target.product_series)
 
 
 @register.filter

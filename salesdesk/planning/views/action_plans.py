@@ -22,7 +22,6 @@ from salesdesk.planning.views.common import (
     SERVICE_ERRORS,
     error_message,
     error_status,
-    metric_labels,
     show_error,
     target_in_scope,
 )
@@ -43,7 +42,6 @@ def action_plan_list(request):
             "status": status,
             "statuses": ActionPlanStatus.choices,
             "query": request.GET.urlencode(),
-            "metric_labels": metric_labels(),
         },
     )
 
@@ -87,7 +85,7 @@ def action_plan_create(request):
     return render(
         request,
         "planning/action_plan_form.html",
-        {"form": form, "items": items, "target": target, "metric_label": metric_labels().get(target.metric)},
+        {"form": form, "items": items, "target": target},
         status=status,
     )
 
@@ -110,7 +108,6 @@ def _action_plan_context(request, plan: ActionPlan, **extra) -> dict:
     context = {
         "plan": plan,
         "items": list(plan.items.all()),
-        "metric_label": metric_labels().get(plan.target.metric, plan.target.metric),
         "can_work": can_work,
         "can_submit": can_work and plan.status in (ActionPlanStatus.OPEN, ActionPlanStatus.CHECKED),
         "version_form": forms.VersionForm(initial={"version": plan.version}),

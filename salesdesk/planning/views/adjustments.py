@@ -22,7 +22,6 @@ from salesdesk.planning.views.common import (
     error_message,
     error_status,
     levels_from,
-    metric_labels,
     show_error,
     target_in_scope,
 )
@@ -37,7 +36,6 @@ def _target_context(request, target: Target, **extra) -> dict:
     context = {
         "target": target,
         "plan": target.plan,
-        "metric_label": metric_labels().get(target.metric, target.metric),
         "parent_visible": target.parent_id is not None and visible.filter(pk=target.parent_id).exists(),
         "parts": visible.filter(parent=target),
         "adjustments": selectors.adjustments(user).filter(target=target),
@@ -130,7 +128,6 @@ def adjustment_list(request):
             "status": status,
             "statuses": AdjustmentStatus.choices,
             "query": request.GET.urlencode(),
-            "metric_labels": metric_labels(),
             "can_approve": access.can(request.user, "planning.approve_adjustment"),
         },
     )
@@ -141,7 +138,6 @@ def _inbox(request, status: int = 200, **extra):
     context = {
         "page": page,
         "query": "",
-        "metric_labels": metric_labels(),
         "error_id": None,
         "error": None,
     }

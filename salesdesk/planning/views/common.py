@@ -7,7 +7,7 @@ from salesdesk.core import access
 from salesdesk.core.errors import BusinessRuleViolation, StaleVersion
 from salesdesk.core.forms import add_service_error
 from salesdesk.org import selectors as org
-from salesdesk.planning import forms, selectors
+from salesdesk.planning import forms
 from salesdesk.planning.models import (
     SalesPlan,
     Target,
@@ -63,10 +63,6 @@ def owner_of(target) -> Owner:
 
 def levels_from(data) -> Levels:
     return Levels(floor=data["floor"], goal=data["goal"], stretch=data["stretch"])
-
-
-def metric_labels() -> dict[str, str]:
-    return dict(selectors.metric_choices())
 
 
 def owner_label(node) -> str:

@@ -21,7 +21,6 @@ from salesdesk.planning.views.common import (
     SERVICE_ERRORS,
     error_message,
     error_status,
-    metric_labels,
     owner_label,
     show_error,
     target_in_scope,
@@ -73,7 +72,6 @@ def _grid_context(request, node: Target, grid=None, **extra) -> dict:
         and access.can(request.user, "planning.decide_proposal"),
         "intos": intos,
         "split_form": _split_form(request, node, intos) if can_split else None,
-        "metric_label": metric_labels().get(node.metric, node.metric),
         "error_key": None,
         "error": None,
     }
@@ -114,6 +112,7 @@ def grid_cell(request, pk: int):
                 goal=data["goal"],
                 expected_version=data["version"],
                 like=node,
+                product_series=node.product_series,
             )
         except SERVICE_ERRORS as exc:
             error, status = error_message(request, exc), error_status(exc)

@@ -18,7 +18,6 @@ from salesdesk.planning.views.common import (
     SERVICE_ERRORS,
     error_message,
     error_status,
-    metric_labels,
     owner_label,
     owner_of,
     target_in_scope,
@@ -42,17 +41,17 @@ def _numbers_context(request, plan_pk=None, **extra) -> dict:
         return context | extra
     targets = list(selectors.targets_to_propose(user, plan))
     proposals = {
-        (p.metric, p.owner_unit_id, p.owner_user_id, p.period_key): p
+        (p.metric, p.product_series, p.owner_unit_id, p.owner_user_id, p.period_key): p
         for p in selectors.proposals(user, plan).filter(
             Q(owner_user=user) | Q(owner_unit_id=permissions.own_unit_id(user))
         )
     }
-    labels = metric_labels()
     context["mine"] = [
         {
             "target": t,
-            "metric_label": labels.get(t.metric, t.metric),
-            "proposal": proposals.get((t.metric, t.owner_unit_id, t.owner_user_id, t.period_key)),
+            "proposal": proposals.get(
+                (t.metric, t.product_series, t.owner_unit_id, t.owner_user_id, t.period_key)
+            ),
         }
         for t in targets
     ]
@@ -62,7 +61,6 @@ def _numbers_context(request, plan_pk=None, **extra) -> dict:
             .filter(status=Proposal.Status.OPEN)
             .exclude(Q(owner_user=user) | Q(owner_unit_id=permissions.own_unit_id(user)))[:200]
         )
-    context["metric_labels"] = labels
     return context | extra
 
 
@@ -101,6 +99,7 @@ def propose(request):
             amount=data["amount"],
             note=data["note"],
             expected_version=data["version"],
+            product_series=target.product_series,
         )
     except SERVICE_ERRORS as exc:
         context = _numbers_context(

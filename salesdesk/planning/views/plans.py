@@ -21,11 +21,11 @@ from salesdesk.planning.models import (
 from salesdesk.planning.views.common import (
     SERVICE_ERRORS,
     levels_from,
-    metric_labels,
     owner_named,
     plan_in_scope,
     show_error,
 )
+from salesdesk.products.selectors import series_names
 
 
 @permission("planning.view_plans")
@@ -92,7 +92,6 @@ def _plan_context(request, plan: SalesPlan, **extra) -> dict:
     context = {
         "plan": plan,
         "top_targets": selectors.top_targets(user, plan),
-        "metric_labels": metric_labels(),
         "can_manage": access.can(user, "planning.manage_plans", plan),
         "in_planning": in_planning,
         "version_form": forms.VersionForm(initial={"version": plan.version}),
@@ -103,6 +102,7 @@ def _plan_context(request, plan: SalesPlan, **extra) -> dict:
             initial={"period": str(plan.fiscal_year)},
             owners=_target_owners(request),
             metric_choices=selectors.metric_choices(),
+            series_choices=series_names(plan.company_id),
         )
     return context | extra
 
@@ -148,7 +148,10 @@ def plan_archive(request, pk: int):
 def target_create(request, pk: int):
     plan = plan_in_scope(request, pk)
     form = forms.TargetForm(
-        request.POST, owners=_target_owners(request), metric_choices=selectors.metric_choices()
+        request.POST,
+        owners=_target_owners(request),
+        metric_choices=selectors.metric_choices(),
+        series_choices=series_names(plan.company_id),
     )
     status = 422
     if form.is_valid():
@@ -161,6 +164,7 @@ def target_create(request, pk: int):
                 owner=owner_named(request, data["owner"]),
                 period_key=data["period"],
                 levels=levels_from(data),
+                product_series=data["product_series"],
             )
         except SERVICE_ERRORS as exc:
             status = show_error(request, form, exc)
@@ -173,13 +177,23 @@ def target_create(request, pk: int):
 
 
 # The columns the "targets" import reads: a file exported here can be edited and imported back.
-EXPORT_COLUMNS = ["metric", "unit_code", "employee_no", "period", "floor", "goal", "stretch"]
+EXPORT_COLUMNS = [
+    "metric",
+    "product_series",
+    "unit_code",
+    "employee_no",
+    "period",
+    "floor",
+    "goal",
+    "stretch",
+]
 
 
 def _export_row(target: Target) -> list:
     employee = getattr(target.owner_user, "employee", None) if target.owner_user_id else None
     return [
         target.metric,
+        target.product_series,
         target.owner_unit.code if target.owner_unit_id else "",
         employee.employee_no if employee is not None else "",
         target.period_key,

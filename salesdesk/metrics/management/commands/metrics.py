@@ -1,15 +1,14 @@
-"""``salesdesk metrics --metric NAME --by GROUPING --period KEY [--format table|json|csv]``.
+"""``salesdesk metrics --metric NAME --by GROUPING --period KEY [--series LINE] [--format table|json|csv]``.
 
 Without ``--as`` the run is unscoped (the whole system, or one company with ``--company``);
 with ``--as USERNAME`` it sees exactly what that person sees. Bad input exits with status 2."""
 
 import csv
 import json
-import unicodedata
-from decimal import Decimal
 
 from django.core.management.base import BaseCommand, CommandError
 
+from salesdesk.core.terminal import plain, width
 from salesdesk.metrics import selectors
 from salesdesk.metrics.registry import By
 from salesdesk.org.models import Company, User
@@ -23,13 +22,14 @@ class Command(BaseCommand):
         parser.add_argument("--metric", required=True, help=f"one of: {names}")
         parser.add_argument("--by", required=True, help=f"one of: {', '.join(By.values)}")
         parser.add_argument("--period", required=True, help="2026, 2026Q3, 2026-07 or 2026-W31 (fiscal year)")
+        parser.add_argument("--series", default="", help="one product series (line), for metrics per line")
         parser.add_argument("--format", choices=["table", "json", "csv"], default="table")
         parser.add_argument("--company", type=int, help="limit to one company (id)")
         parser.add_argument(
             "--as", dest="as_user", metavar="USERNAME", help="compute within this user's scope"
         )
 
-    def handle(self, *args, metric, by, period, format, company, as_user, **options) -> None:
+    def handle(self, *args, metric, by, period, series, format, company, as_user, **options) -> None:
         user = None
         if as_user:
             user = User.objects.filter(username=as_user, is_active=True).first()
@@ -39,7 +39,7 @@ class Command(BaseCommand):
             raise CommandError(f"no company with id {company}", returncode=2)
         try:
             definition = selectors.metric_named(metric)
-            rows = selectors.compute(metric, by=by, period=period, user=user, company=company)
+            rows = selectors.compute(metric, by=by, period=period, user=user, company=company, series=series)
         except selectors.InvalidMetricQuery as exc:
             raise CommandError(f"{exc.field}: {exc.message}", returncode=2) from None
         if format == "json":
@@ -55,7 +55,7 @@ class Command(BaseCommand):
             "period": period,
             "by": by,
             "unit": str(definition.unit),
-            "rows": [{"key": row.key, "label": row.label, "value": _plain(row.value)} for row in rows],
+            "rows": [{"key": row.key, "label": row.label, "value": plain(row.value)} for row in rows],
         }
         self.stdout.write(json.dumps(body, ensure_ascii=False, indent=2))
 
@@ -73,21 +73,11 @@ class Command(BaseCommand):
             ("" if r.key is None else str(r.key), r.label, "—" if r.value is None else str(r.value))
             for r in rows
         ]
-        widths = [max(_width(row[i]) for row in cells) for i in range(3)]
+        widths = [max(width(row[i]) for row in cells) for i in range(3)]
         self.stdout.write(f"{definition.name} · {period} · {definition.unit}")
         for index, row in enumerate(cells):
             key, label, value = row
-            padding = " " * (widths[1] - _width(label))
+            padding = " " * (widths[1] - width(label))
             self.stdout.write(f"{key.ljust(widths[0])}  {label}{padding}  {value.rjust(widths[2])}")
             if index == 0:
-                self.stdout.write("  ".join("-" * width for width in widths))
-
-
-def _plain(value):
-    """Money and ratios as exact strings in JSON ("1234.50"), whole counts as numbers."""
-    return str(value) if isinstance(value, Decimal) else value
-
-
-def _width(text: str) -> int:
-    """Display width: Chinese characters take two columns in a terminal."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+                self.stdout.write("  ".join("-" * size for size in widths))

@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from salesdesk.core.errors import SalesDeskError
-from salesdesk.metrics.management.commands.metrics import _plain, _width
+from salesdesk.core.terminal import plain, width
 from salesdesk.org.models import Company, User
 from salesdesk.planning import selectors
 from salesdesk.planning.models import SalesPlan
@@ -86,15 +86,16 @@ class Command(BaseCommand):
                         "owner_id": r.owner_id,
                         "owner": r.owner_label,
                         "metric": r.metric,
-                        "floor": _plain(r.levels.floor),
-                        "goal": _plain(r.levels.goal),
-                        "stretch": _plain(r.levels.stretch),
-                        "actual": _plain(r.actual),
-                        "done_percent": _plain(r.done_percent),
-                        "elapsed_percent": _plain(r.elapsed_percent),
+                        "product_series": r.product_series,
+                        "floor": plain(r.levels.floor),
+                        "goal": plain(r.levels.goal),
+                        "stretch": plain(r.levels.stretch),
+                        "actual": plain(r.actual),
+                        "done_percent": plain(r.done_percent),
+                        "elapsed_percent": plain(r.elapsed_percent),
                         "pace": r.pace,
-                        "projection": _plain(r.projection),
-                        "gap": _plain(r.gap),
+                        "projection": plain(r.projection),
+                        "gap": plain(r.gap),
                     }
                     for r in rows
                 ],
@@ -104,7 +105,7 @@ class Command(BaseCommand):
         cells = [COLUMNS] + [
             (
                 r.owner_label,
-                r.metric,
+                f"{r.metric} · {r.product_series}" if r.product_series else r.metric,
                 str(r.levels.floor),
                 str(r.levels.goal),
                 str(r.levels.stretch),
@@ -116,11 +117,9 @@ class Command(BaseCommand):
             )
             for r in rows
         ]
-        widths = [max(_width(row[i]) for row in cells) for i in range(len(COLUMNS))]
+        widths = [max(width(row[i]) for row in cells) for i in range(len(COLUMNS))]
         self.stdout.write(f"{sales_plan} · {period} · as of {as_of}")
         for index, row in enumerate(cells):
-            self.stdout.write(
-                "  ".join(cell + " " * (widths[i] - _width(cell)) for i, cell in enumerate(row))
-            )
+            self.stdout.write("  ".join(cell + " " * (widths[i] - width(cell)) for i, cell in enumerate(row)))
             if index == 0:
-                self.stdout.write("  ".join("-" * width for width in widths))
+                self.stdout.write("  ".join("-" * size for size in widths))
