@@ -247,3 +247,32 @@ def test_attainment_moves_when_a_deal_is_won(new_page, live_server, personas):
     expect(rep_row.get_by_test_id("done-percent")).to_have_text("40.0%")
     expect(rep_row.get_by_test_id("gap")).to_have_text("90,000")
     expect(page.get_by_test_id("attainment-Teammate").get_by_test_id("actual")).to_have_text("0")
+
+
+def test_a_product_lines_unit_target_is_set_and_split_from_the_plan_page(new_page, live_server, personas):
+    from tests.metrics.factories import product
+
+    org = personas
+    product(org.company, series="机床")
+    product(org.company, series="机器人")
+    plan = factories.plan(org.director, org.company)
+
+    page = login(new_page(), live_server, "director", language="en")
+    page.goto(f"{live_server.url}/planning/{plan.pk}/")
+    page.locator("#id_owner").select_option(f"unit:{org.units.hq.pk}")
+    page.locator("#id_metric").select_option("quantity_sold")
+    for level, value in (("floor", "80"), ("goal", "100"), ("stretch", "120")):
+        page.locator(f"#id_{level}").fill(value)
+    page.get_by_test_id("add-target").click()
+    # Units of every line do not add up: the page asks for the series.
+    expect(page.locator("#id_product_series ~ .invalid-feedback")).to_contain_text("one product series")
+    assert not Target.objects.filter(plan=plan).exists()
+
+    page.locator("#id_product_series").select_option("机床")
+    page.get_by_test_id("add-target").click()
+    expect(page.get_by_role("heading", level=2)).to_contain_text("Quantity sold · 机床")
+    _split(page, "units", "equal")
+    expect(page.get_by_test_id("cell-East-2026")).to_have_value("50")
+    expect(page.get_by_test_id("cell-North-2026")).to_have_value("50")
+    expect(page.get_by_test_id("unallocated")).to_have_text("0")
+    assert set(Target.objects.filter(plan=plan).values_list("product_series", flat=True)) == {"机床"}
