@@ -20,6 +20,7 @@ from salesdesk.core.errors import BusinessRuleViolation
 from salesdesk.core.money import to_money
 from salesdesk.core.versioning import claim_version
 from salesdesk.customers.models import Customer
+from salesdesk.orders import services as order_services
 from salesdesk.orders.models import (
     Contract,
     ContractStatus,
@@ -561,6 +562,13 @@ def _mark_confirmed(order: Order, checked_by: User) -> None:
     )
 
 
+def _check_contract_still_open(order: Order) -> None:
+    """A draft (or held) order whose contract was terminated or ran out since it was placed is not
+    confirmed: the customer's commitment it rests on is gone."""
+    if order.contract_id is not None:
+        order_services.check_open_for_orders(order.contract, timezone.localdate(), field="contract")
+
+
 @dataclass(frozen=True)
 class ConfirmResult:
     order: Order
@@ -588,6 +596,7 @@ def confirm_order(*, acting_user: User, order: Order, expected_version: int) -> 
             _("Only a draft order can be confirmed; this one is %(status)s.")
             % {"status": order.get_status_display()}
         )
+    _check_contract_still_open(order)
     exposure = selectors.exposure_of(order.customer)
     limit = profile.credit_limit if profile is not None else None
     if rules.credit_allows(exposure=exposure, order_amount=order.amount, credit_limit=limit):
@@ -634,6 +643,7 @@ def decide_credit_hold(
     order.version += 1
     order.updated_by = acting_user
     if approve:
+        _check_contract_still_open(order)
         _mark_confirmed(order, acting_user)
     else:
         order.status = OrderStatus.DRAFT

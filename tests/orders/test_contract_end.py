@@ -153,3 +153,32 @@ def test_expiry_runs_as_the_nightly_task_and_as_a_command_for_a_given_day(org, s
     assert "1 contracts expired." in out.getvalue()
     contract.refresh_from_db()
     assert contract.status == "expired"
+
+
+@translation.override("en")
+def test_orders_waiting_under_a_contract_terminated_since_are_not_confirmed(org):
+    from salesdesk.receivables import services as receivables
+    from salesdesk.receivables.models import CreditHold
+
+    contract = _signed(org)
+    line = contract.opportunity.lines.select_related("product").first()
+    half = [services.OrderLineInput(line.product, line.quantity / 2, line.unit_price)]
+    held = services.create_order(acting_user=org.rep, contract=contract, promised_on=TODAY(), lines=half)
+    draft = services.create_order(acting_user=org.rep, contract=contract, promised_on=TODAY(), lines=half)
+    result = receivables.confirm_order(acting_user=org.rep, order=held, expected_version=held.version)
+    assert not result.confirmed  # no credit profile, no credit: it waits for a credit controller
+    _terminate(contract, org.manager)
+
+    draft.refresh_from_db()
+    with pytest.raises(BusinessRuleViolation) as exc:
+        receivables.confirm_order(acting_user=org.rep, order=draft, expected_version=draft.version)
+    assert exc.value.details["code"] == "contract_terminated"
+    hold = CreditHold.objects.get(order=held)
+    with pytest.raises(BusinessRuleViolation) as exc:
+        receivables.decide_credit_hold(
+            acting_user=org.finance, hold=hold, approve=True, expected_version=hold.version
+        )
+    assert exc.value.details["code"] == "contract_terminated"
+    draft.refresh_from_db()
+    held.refresh_from_db()
+    assert (draft.status, held.status) == ("draft", "credit_hold")

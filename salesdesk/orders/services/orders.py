@@ -69,8 +69,9 @@ def _lines_of_contract(contract: Contract) -> list[OrderLineInput]:
     return [OrderLineInput(line.product, line.quantity, line.unit_price) for line in source]
 
 
-def _check_open_for_orders(contract: Contract, today: date, *, field: str) -> None:
-    """Orders go under a signed contract whose term runs; a terminated or expired one takes none."""
+def check_open_for_orders(contract: Contract, today: date, *, field: str) -> None:
+    """Orders go under a signed contract whose term runs; a terminated or expired one takes none
+    (checked when an order is placed and again when it is confirmed)."""
     refusal = rules.order_refusal(contract.status, contract.ends_on, today)
     if refusal is None:
         return
@@ -175,7 +176,7 @@ def create_order(
     if not access.can(acting_user, "orders.work_contract", contract):
         raise BusinessRuleViolation(_("Choose one of your contracts."), details={"field": "contract"})
     ordered_on = ordered_on or timezone.localdate()
-    _check_open_for_orders(contract, ordered_on, field="contract")
+    check_open_for_orders(contract, ordered_on, field="contract")
     lines = _lines_of_contract(contract) if lines is None else lines
     order = _new_order(
         acting_user=acting_user,
@@ -206,7 +207,7 @@ def create_repeat_order(
     ordered_on = ordered_on or timezone.localdate()
     if previous.contract_id is not None:
         # Repeating skips a new contract, not the end of the old one.
-        _check_open_for_orders(previous.contract, ordered_on, field="previous")
+        check_open_for_orders(previous.contract, ordered_on, field="previous")
     lines = [
         OrderLineInput(line.product, line.quantity, line.unit_price)
         for line in previous.lines.select_related("product")
