@@ -74,7 +74,8 @@ def set_target(
             updated_by=acting_user,
             **owner.lookup(),
         )
-        access.require(acting_user, "planning.set_target", _placement(acting_user, target))
+        _check_owner_in_company(target)
+        access.require(acting_user, "planning.set_target", target)  # judged by its owner
     else:
         access.require(acting_user, "planning.set_target", target)
         claim_version(target, expected_version=expected_version or 0, acting_user=acting_user)
@@ -118,8 +119,8 @@ def set_target_goal(
     )
 
 
-def _placement(acting_user: User, target: Target) -> Target:
-    """A new target is judged where it would sit: its owner must be in the setter's reach."""
+def _check_owner_in_company(target: Target) -> None:
+    """A new target's owner works in the plan's company (the rules then judge the setter's reach)."""
     if (
         target.owner_user_id is not None
         and not Employee.objects.filter(
@@ -129,18 +130,6 @@ def _placement(acting_user: User, target: Target) -> Target:
         raise BusinessRuleViolation(_("That employee is not in this plan's company."))
     if target.owner_unit_id is not None and target.owner_unit.company_id != target.plan.company_id:
         raise BusinessRuleViolation(_("That org unit is not in this plan's company."))
-    return _Unsaved(target)
-
-
-class _Unsaved:
-    """A target not yet saved, seen by the permission rules through its owner only."""
-
-    def __init__(self, target: Target) -> None:
-        self.owner_unit_id = target.owner_unit_id
-        self.owner_unit = target.owner_unit
-        self.owner_user_id = target.owner_user_id
-        self.owner_user = target.owner_user
-        self.pk = None
 
 
 class SplitInto:
