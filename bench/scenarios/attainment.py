@@ -9,8 +9,8 @@ pseudo-random round amounts (floor 80 %, stretch 120 % of the goal). Written wit
 Scenario: what the attainment page / ``salesdesk targets attainment`` does for the year:
 ``planning.selectors.attainment(user=None, plan=…, period_key=<month>, by="employee",
 metric_names=METRICS, as_of=AS_OF)`` for each month — per month the targets query, the targets
-adjusted since (the levels in force), and per metric ``metrics.compute()`` (one aggregate and
-one label query), then one ``Attainment`` per target (levels, done, pace, projection, gap).
+adjusted since (the levels in force), and per metric ``metrics.values()`` (its one aggregate),
+then one ``Attainment`` per target (levels, done, pace, projection, gap).
 
 Baseline: the same actuals with the least code: one plain query for all the year's targets, and
 one hand-written SQL statement per (metric, month) computing each person's actual exactly as the
@@ -291,14 +291,14 @@ def prepare(scale: Scale) -> Case:
             f"plan {plan.pk} (fiscal year {YEAR}). scenario: planning.selectors.attainment() per month, "
             "system run (user=None): the targets query (owner label and sort key joined), "
             "the targets adjusted after as_of (one query; none in the bench plan, so levels_in_force "
-            "is not called), per metric metrics.compute() (its aggregate, its label query, rules.money "
-            "per person, sorting), then one Attainment per "
+            "is not called), per metric metrics.values() (its one aggregate, rules.money per person), "
+            "then one Attainment per "
             "target (levels, done, pace, projection, gap). baseline: one plain query for the year's "
             "targets and one hand-written statement per (metric, month) — WON_SQL (deals ⟕ credit "
             "splits, amount × COALESCE(percent, 100) / 100 per COALESCE(split person, owner)), "
             "INVOICED_SQL (issued in the month, not cancelled, per collector), COLLECTED_SQL (receipt "
-            "allocations applied in the month to the company's invoices, per invoice collector; the "
-            "company as a join condition where money.py writes invoice IN (the visible invoices)) — "
+            "allocations applied in the month to the company's invoices, per invoice collector; "
+            "money.py filters a system run on the joined invoice's company the same way) — "
             "joined in Python into (target id, actual); no labels, levels, pace. Compared per target "
             "in cents. baseline_one_query_per_metric (information only): the targets query and one "
             "statement per metric over the year grouped by (person, month)."
