@@ -1,7 +1,8 @@
 """Reading plans: targets in scope, the top-down / bottom-up gap at each node, and attainment.
 
-Attainment reads actuals from the metric layer (one aggregate per metric, whatever the number
-of owners) and the target in force on the day asked about (one query over the adjustments).
+Attainment reads actuals from the metric layer (one aggregate per metric and product series,
+whatever the number of owners) and the target in force on the day asked about (one query over
+the adjustments).
 """
 
 from collections.abc import Iterable, Sequence
